@@ -1,0 +1,69 @@
+"""Batches of a labelled source domain zipped with an unlabelled target domain."""
+
+import tensorflow as tf
+
+from keras_dl.utils import validation
+from keras_dl.utils.api_export import keras_dl_export
+
+
+@keras_dl_export("keras_dl.datasets.domain_adaptation")
+def domain_adaptation(source, target, batch_size):
+    """Zips a labelled source and an unlabelled target into training batches.
+
+    Each batch is `((x_source, x_target), y_source)`, the format that
+    `keras_dl.models.DomainAdversarialModel.fit` takes. One pass covers the
+    longer of the two domains; the shorter one is repeated.
+
+    Args:
+        source: `(x, y)` arrays or an unbatched `tf.data.Dataset` of `(x, y)`.
+        target: `x` array, or an unbatched `tf.data.Dataset` of `x` or of
+            `(x, y)` (its labels are dropped: the target is unlabelled).
+        batch_size: positive int.
+
+    Returns:
+        A `tf.data.Dataset` of `((x_source, x_target), y_source)` batches.
+
+    Example:
+
+    >>> import numpy as np
+    >>> source = (np.zeros((10, 4), "float32"), np.zeros(10, "int64"))
+    >>> target = np.ones((3, 4), "float32")
+    >>> batches = domain_adaptation(source, target, batch_size=4)
+    >>> [int(y.shape[0]) for (_, _), y in batches]
+    [4, 4, 2]
+    """
+    batch_size = validation.positive_int("batch_size", batch_size)
+    source = _as_dataset("source", source)
+    target = _as_dataset("target", target)
+    if not (isinstance(source.element_spec, tuple) and len(source.element_spec) == 2):
+        raise ValueError(
+            "`source` must yield (x, y) pairs, received elements with spec "
+            f"{source.element_spec}"
+        )
+    if isinstance(target.element_spec, tuple):
+        target = target.map(lambda x, *_: x)
+    length = max(_length("source", source), _length("target", target))
+    pairs = tf.data.Dataset.zip((source.repeat(), target.repeat())).take(length)
+    batches = pairs.map(lambda labelled, x_target: ((labelled[0], x_target), labelled[1]))
+    return batches.batch(batch_size)
+
+
+def _as_dataset(name, data):
+    if isinstance(data, tf.data.Dataset):
+        return data
+    if isinstance(data, list):
+        raise TypeError(f"`{name}` must be an array, a tuple of arrays or a tf.data.Dataset, received a list")
+    return tf.data.Dataset.from_tensor_slices(data)
+
+
+def _length(name, dataset):
+    length = int(dataset.cardinality())
+    if length < 0:
+        raise ValueError(
+            f"`{name}` must be a finite dataset of known length (use "
+            "`dataset.apply(tf.data.experimental.assert_cardinality(n))`), received a "
+            "dataset of unknown or infinite length"
+        )
+    if length == 0:
+        raise ValueError(f"`{name}` must not be empty")
+    return length

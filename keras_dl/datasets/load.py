@@ -1,0 +1,82 @@
+"""Image classification datasets as `tf.data.Dataset`s scaled to [0, 1]."""
+
+import numpy as np
+import tensorflow as tf
+
+from keras_dl.utils.api_export import keras_dl_export
+
+# scikit-learn's bundled digits (1,797 images of 8x8 pixels with values 0..16)
+# are split deterministically: the first 1,500 for training, the rest for test.
+DIGITS_TRAIN_SIZE = 1500
+DIGITS_SPLITS = ("train", "test", "all")
+
+
+@keras_dl_export("keras_dl.datasets.load")
+def load(name, split="train", **kwargs):
+    """Loads a labelled image dataset as `(image, label)` pairs scaled to [0, 1].
+
+    `name` is any `tensorflow_datasets` name (`"mnist"`, `"fashion_mnist"`,
+    `"cifar10"`, ...; downloaded by tfds on first use), or `"digits"`:
+    scikit-learn's bundled 8x8 handwritten digits, which need no network
+    (Alpaydin & Kaynak, UCI Optical Recognition of Handwritten Digits, 1998).
+
+    Args:
+        name: str, the dataset name.
+        split: for tfds, any tfds split string (`"train"`, `"test[:10%]"`,
+            ...); for `"digits"`, `"train"` (the first 1,500 images),
+            `"test"` (the other 297) or `"all"`.
+        **kwargs: passed on to `tfds.load` (e.g. `data_dir`, `download`);
+            none are accepted for `"digits"`.
+
+    Returns:
+        An unbatched `tf.data.Dataset` of `(image, label)`: float32 images of
+        shape `(height, width, channels)` with values in [0, 1] and int64
+        labels.
+
+    Example:
+
+    >>> dataset = load("digits", split="test")
+    >>> image, label = next(iter(dataset))
+    >>> tuple(image.shape), float(image.numpy().max()) <= 1.0
+    ((8, 8, 1), True)
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a dataset name string, received: {name!r}")
+    if name == "digits":
+        if kwargs:
+            raise TypeError(f"load('digits') takes no extra arguments, received: {sorted(kwargs)}")
+        return _load_digits(split)
+    return _load_tfds(name, split, **kwargs)
+
+
+def _load_digits(split):
+    from sklearn.datasets import load_digits
+
+    if split not in DIGITS_SPLITS:
+        raise ValueError(f"`split` must be one of {list(DIGITS_SPLITS)} for 'digits', received: {split!r}")
+    digits = load_digits()
+    images = (digits.images / 16.0).astype("float32")[..., None]
+    labels = digits.target.astype("int64")
+    selection = {
+        "train": slice(0, DIGITS_TRAIN_SIZE),
+        "test": slice(DIGITS_TRAIN_SIZE, None),
+        "all": slice(None),
+    }[split]
+    return tf.data.Dataset.from_tensor_slices((images[selection], labels[selection]))
+
+
+def _load_tfds(name, split, **kwargs):
+    import tensorflow_datasets as tfds
+
+    dataset = tfds.load(name, split=split, as_supervised=True, **kwargs)
+    image_dtype = dataset.element_spec[0].dtype
+    if image_dtype != tf.uint8:
+        raise TypeError(
+            f"load() expects a dataset of uint8 images, but {name!r} has images of dtype "
+            f"{image_dtype.name}"
+        )
+    return dataset.map(_scale_to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def _scale_to_unit_range(image, label):
+    return tf.cast(image, tf.float32) / np.float32(255.0), tf.cast(label, tf.int64)

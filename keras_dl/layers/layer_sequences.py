@@ -1,0 +1,62 @@
+"""Private helpers for composite layers built from plain lists of Keras layers.
+
+The composite layers (Mlpconv, InceptionBlock, ResidualBlock) create their
+sub-layers in `build()`, as lists applied in order. These helpers create the
+common conv -> batch norm -> activation unit, build a list shape by shape, and
+apply it, so that each composite layer only states its own wiring.
+"""
+
+import keras
+
+
+def conv_norm_activation(
+    filters,
+    kernel_size,
+    *,
+    strides=1,
+    padding="same",
+    use_batchnorm=False,
+    activation=None,
+    use_bias=None,
+    dtype=None,
+    name,
+):
+    """Returns `[Conv2D, (BatchNormalization), (Activation)]` as a list.
+
+    `use_bias` defaults to `not use_batchnorm` (batch norm's beta replaces the bias).
+    """
+    if use_bias is None:
+        use_bias = not use_batchnorm
+    layers = [
+        keras.layers.Conv2D(
+            filters,
+            kernel_size,
+            strides=strides,
+            padding=padding,
+            use_bias=use_bias,
+            kernel_initializer="he_normal",
+            dtype=dtype,
+            name=f"{name}_conv",
+        )
+    ]
+    if use_batchnorm:
+        layers.append(keras.layers.BatchNormalization(dtype=dtype, name=f"{name}_bn"))
+    if activation is not None:
+        layers.append(keras.layers.Activation(activation, dtype=dtype, name=f"{name}_act"))
+    return layers
+
+
+def build_sequence(layers, input_shape):
+    """Builds `layers` one after another and returns the final output shape."""
+    shape = input_shape
+    for layer in layers:
+        layer.build(shape)
+        shape = layer.compute_output_shape(shape)
+    return shape
+
+
+def apply_sequence(layers, x):
+    """Applies `layers` in order (training mode propagates through Keras' call context)."""
+    for layer in layers:
+        x = layer(x)
+    return x

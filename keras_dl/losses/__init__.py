@@ -1,0 +1,4 @@
+"""GAN losses.
+
+Not implemented yet: see the README's feature table.
+"""

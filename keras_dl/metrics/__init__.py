@@ -1,0 +1,4 @@
+"""Metrics (Frechet distance).
+
+Not implemented yet: see the README's feature table.
+"""

@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+from keras_dl.datasets import load
+
+
+def test_digits_are_offline_scaled_and_split():
+    train, test = list(load("digits", "train")), list(load("digits", "test"))
+    assert len(train) == 1500 and len(test) == 297
+    images = np.stack([image.numpy() for image, _ in train])
+    labels = np.array([label.numpy() for _, label in train])
+    assert images.shape == (1500, 8, 8, 1) and images.dtype == np.float32
+    assert images.min() == 0.0 and images.max() == 1.0
+    assert labels.dtype == np.int64 and set(labels.tolist()) == set(range(10))
+    assert len(list(load("digits", "all"))) == 1797
+
+
+def test_digits_reject_unknown_split_and_extra_arguments():
+    with pytest.raises(ValueError, match="split"):
+        load("digits", "validation")
+    with pytest.raises(TypeError, match="digits"):
+        load("digits", data_dir="/tmp")
+
+
+def test_tfds_path_scales_images_without_network():
+    with tfds.testing.mock_data(num_examples=5):
+        dataset = load("mnist", split="train")
+        examples = list(dataset)
+    assert len(examples) == 5
+    image, label = examples[0]
+    assert image.dtype == tf.float32 and tuple(image.shape) == (28, 28, 1)
+    assert 0.0 <= float(tf.reduce_min(image)) and float(tf.reduce_max(image)) <= 1.0
+    assert label.dtype == tf.int64
+
+
+def test_name_must_be_a_string():
+    with pytest.raises(TypeError, match="name"):
+        load(3)

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+from keras.src import testing
+from scipy import ndimage
+
+from keras_dl.layers import DropBlock2D
+
+
+class DropBlock2DTest(testing.TestCase):
+    def test_layer_conformance(self):
+        self.run_layer_test(
+            DropBlock2D,
+            init_kwargs={"rate": 0.2, "block_size": 3, "seed": 1},
+            input_shape=(2, 8, 8, 3),
+            expected_output_shape=(2, 8, 8, 3),
+            expected_num_trainable_weights=0,
+            expected_num_seed_generators=1,
+        )
+
+    def test_identity_at_inference(self):
+        x = np.random.default_rng(0).normal(size=(2, 8, 8, 3)).astype("float32")
+        np.testing.assert_array_equal(np.asarray(DropBlock2D(0.5, 3)(x, training=False)), x)
+
+    def test_drops_contiguous_blocks_at_the_requested_rate(self):
+        rate, block_size = 0.15, 5
+        x = np.ones((32, 32, 32, 4), "float32")
+        output = np.asarray(DropBlock2D(rate, block_size, seed=3)(x, training=True))
+        dropped = output == 0
+        # About `rate` is dropped; overlapping blocks make it a little less.
+        self.assertBetween(dropped.mean(), rate - 0.03, rate + 0.01)
+        # The dropped set is a union of whole block_size x block_size squares:
+        # a morphological opening with that square leaves it unchanged.
+        square = np.ones((1, block_size, block_size, 1), bool)
+        np.testing.assert_array_equal(ndimage.binary_opening(dropped, structure=square), dropped)
+        # Kept activations are rescaled so that the total is preserved.
+        self.assertAllClose(output.sum(), x.sum(), rtol=1e-4)
+        np.testing.assert_allclose(output[~dropped], 1.0 / (1.0 - dropped.mean()), rtol=1e-4)
+
+    def test_block_larger_than_the_map_is_refused(self):
+        with self.assertRaisesRegex(ValueError, "block_size"):
+            DropBlock2D(0.1, block_size=9)(np.ones((1, 8, 8, 1), "float32"), training=True)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, argument",
+    [
+        ({"rate": 1.0, "block_size": 3}, ValueError, "rate"),
+        ({"rate": -0.2, "block_size": 3}, ValueError, "rate"),
+        ({"rate": 0.1, "block_size": 0}, ValueError, "block_size"),
+        ({"rate": 0.1, "block_size": 2.0}, TypeError, "block_size"),
+    ],
+)
+def test_bad_arguments_name_the_argument(kwargs, error, argument):
+    with pytest.raises(error, match=argument):
+        DropBlock2D(**kwargs)
