@@ -15,7 +15,6 @@ class MaxPoolingWithArgmax2DTest(testing.TestCase):
             expected_output_shape=((2, 3, 3, 3), (2, 3, 3, 3)),
             expected_output_dtype=("float32", "int32"),
             expected_num_trainable_weights=0,
-            run_mixed_precision_check=False,  # checked below: argmax stays int32
         )
 
     def test_mixed_precision(self):
