@@ -1,4 +1,36 @@
-"""Ready architectures (ResNet, NiN, GoogLeNet, CNN-LSTM, DCGAN).
+"""Ready architectures built from keras_dl layers, with the keras.applications conventions."""
 
-Not implemented yet: see the README's feature table.
-"""
+from keras_dl.applications.cnn_lstm import CNNLSTM
+from keras_dl.applications.dcgan import DCGANDiscriminator, DCGANGenerator
+from keras_dl.applications.googlenet import GoogLeNet
+from keras_dl.applications.nin import NiN
+from keras_dl.applications.resnet import (
+    ResNet18,
+    ResNet20,
+    ResNet32,
+    ResNet34,
+    ResNet44,
+    ResNet50,
+    ResNet56,
+    ResNet101,
+    ResNet110,
+    ResNet152,
+)
+
+__all__ = [
+    "CNNLSTM",
+    "DCGANDiscriminator",
+    "DCGANGenerator",
+    "GoogLeNet",
+    "NiN",
+    "ResNet18",
+    "ResNet20",
+    "ResNet32",
+    "ResNet34",
+    "ResNet44",
+    "ResNet50",
+    "ResNet56",
+    "ResNet101",
+    "ResNet110",
+    "ResNet152",
+]
