@@ -52,3 +52,32 @@ def load_digit_images(prefer_mnist=True):
     if prefer_mnist and shared_mnist_available():
         return ("shared MNIST (first 8,000 / last 2,000)", *load_shared_mnist())
     return ("scikit-learn digits (1,500 / 297)", *load_digits_arrays())
+
+
+def load_tfds_arrays(name):
+    """Returns `((x_train, y_train), (x_test, y_test))` of a tfds dataset as arrays.
+
+    Needs the network the first time (tfds downloads the data).
+    """
+
+    def to_arrays(split):
+        images, labels = [], []
+        for image, label in datasets.load(name, split).batch(4096).as_numpy_iterator():
+            images.append(image)
+            labels.append(label)
+        return np.concatenate(images), np.concatenate(labels)
+
+    return to_arrays("train"), to_arrays("test")
+
+
+def load_named(dataset):
+    """`"mnist"`: the shared MNIST split (or digits if absent); `"digits"`; else a tfds name.
+
+    Returns:
+        `(description, (x_train, y_train), (x_test, y_test))`.
+    """
+    if dataset == "mnist":
+        return load_digit_images(prefer_mnist=True)
+    if dataset == "digits":
+        return load_digit_images(prefer_mnist=False)
+    return (f"tfds {dataset}", *load_tfds_arrays(dataset))

@@ -3,18 +3,25 @@
 import keras
 
 from keras_dl.applications import application_utils
+from keras_dl.layers import FrameDistributed
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
 
 def default_frame_backbone(frame_shape):
     """Three conv (32, 64, 64) + batch norm + ReLU + 2x2 max pooling stages, then
-    global average pooling: a small frame encoder for 16-64 pixel frames."""
+    global average pooling: a small frame encoder for 16-64 pixel frames.
+
+    Batch norm uses momentum 0.9 rather than Keras' 0.99 so that its moving
+    statistics keep up with the weights in short training runs: sequence
+    models read small differences between frames, and statistics that lag
+    behind shift those differences at inference.
+    """
     inputs = keras.Input(frame_shape)
     x = inputs
     for index, filters in enumerate((32, 64, 64)):
         x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{index + 1}")(x)
-        x = keras.layers.BatchNormalization(name=f"bn{index + 1}")(x)
+        x = keras.layers.BatchNormalization(momentum=0.9, name=f"bn{index + 1}")(x)
         x = keras.layers.Activation("relu", name=f"relu{index + 1}")(x)
         x = keras.layers.MaxPooling2D(2, padding="same", name=f"pool{index + 1}")(x)
     outputs = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
@@ -35,8 +42,10 @@ def CNNLSTM(
 ):
     """Instantiates a CNN-LSTM sequence classifier.
 
-    The same CNN encodes every frame (`TimeDistributed`), an LSTM reads the
-    sequence of frame features, and a classifier reads its last state. The
+    The same CNN encodes every frame (`keras_dl.layers.FrameDistributed`, a
+    `TimeDistributed` that keeps batch normalization consistent between
+    training and inference), an LSTM reads the sequence of frame features,
+    and a classifier reads its last state. The
     CNN learns what each frame shows; the LSTM learns how it changes, which is
     what tells apart classes that no single frame reveals (genotypes by their
     growth, actions by their motion).
@@ -97,9 +106,9 @@ def CNNLSTM(
         inputs = input_tensor
     else:
         inputs = keras.Input(tensor=input_tensor, shape=tuple(input_shape))
-    features = keras.layers.TimeDistributed(backbone, name="frame_features")(inputs)
+    features = FrameDistributed(backbone, name="frame_features")(inputs)
     if len(features.shape) == 5:
-        features = keras.layers.TimeDistributed(
+        features = FrameDistributed(
             keras.layers.GlobalAveragePooling2D(), name="frame_pooling"
         )(features)
     outputs = keras.layers.LSTM(lstm_units, name="lstm")(features)

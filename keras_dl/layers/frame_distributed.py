@@ -1,0 +1,55 @@
+"""TimeDistributed that runs the wrapped layer once on all frames together."""
+
+import keras
+from keras import ops
+
+from keras_dl.utils.api_export import keras_dl_export
+
+
+@keras_dl_export("keras_dl.layers.FrameDistributed")
+class FrameDistributed(keras.layers.TimeDistributed):
+    """Applies a layer to every time step by folding time into the batch.
+
+    Same contract as `keras.layers.TimeDistributed`, different mechanics:
+    the `(batch, time, ...)` input is reshaped to `(batch * time, ...)`, the
+    wrapped layer is called once, and the result is reshaped back. Keras 3's
+    `TimeDistributed` instead calls the wrapped layer once per time step when
+    the number of steps is static, so batch normalization inside it normalises
+    each time step with that step's own batch statistics during training
+    while inference uses one moving average over all steps. A sequence model
+    then learns from features that it never sees again at inference (a
+    CNN-LSTM with a batch-normalised frame CNN can fit its training set and
+    stay at chance on test data in inference mode). Folding the frames gives
+    batch normalization the statistics of all frames, in training and at
+    inference alike, and one large call instead of many small ones.
+
+    Args:
+        layer: a `keras.layers.Layer` (or model) taking single frames.
+        **kwargs: base layer arguments (`name`, `dtype`, `trainable`).
+
+    Call arguments:
+        inputs: a tensor `(batch, time, ...)` whose dimensions after `time`
+            are known.
+        training: bool, passed to the wrapped layer.
+
+    Returns:
+        A tensor `(batch, time, ...)` of the wrapped layer's frame outputs.
+
+    Example:
+
+    >>> layer = FrameDistributed(keras.layers.Conv2D(4, 3))
+    >>> tuple(layer(keras.ops.ones((2, 5, 8, 8, 1))).shape)
+    (2, 5, 6, 6, 4)
+    """
+
+    def call(self, inputs, training=None, mask=None):
+        if None in inputs.shape[2:]:
+            raise ValueError(
+                "FrameDistributed needs the dimensions after the time axis to be known, "
+                f"received input shape {inputs.shape}"
+            )
+        shape = ops.shape(inputs)
+        frames = ops.reshape(inputs, (-1, *inputs.shape[2:]))
+        kwargs = {"training": training} if self.layer._call_has_training_arg else {}
+        outputs = self.layer(frames, **kwargs)
+        return ops.reshape(outputs, (shape[0], shape[1], *outputs.shape[1:]))
