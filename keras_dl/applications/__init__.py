@@ -1,6 +1,7 @@
 """Ready architectures built from keras_dl layers, with the keras.applications conventions."""
 
 from keras_dl.applications.cnn_lstm import CNNLSTM
+from keras_dl.applications.convolutional_autoencoder import ConvolutionalAutoencoder
 from keras_dl.applications.dcgan import DCGANDiscriminator, DCGANGenerator
 from keras_dl.applications.googlenet import GoogLeNet
 from keras_dl.applications.nin import NiN
@@ -19,6 +20,7 @@ from keras_dl.applications.resnet import (
 
 __all__ = [
     "CNNLSTM",
+    "ConvolutionalAutoencoder",
     "DCGANDiscriminator",
     "DCGANGenerator",
     "GoogLeNet",

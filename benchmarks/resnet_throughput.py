@@ -1,0 +1,112 @@
+"""Training throughput of keras_dl's ResNet50 against keras.applications.ResNet50.
+
+Both models are built in this process with the same input size, batch size,
+optimizer and data; their `fit` runs alternate (ours, theirs, ours, ...) so
+that both see the same machine state, each run timing whole epochs of
+`--steps` steps after a warm-up epoch that traces and compiles. It prints
+images/second for each, their ratio (ours / keras), the measured float32
+matmul GFLOP/s of this machine, and the fraction of it that a ResNet50 train
+step reaches (train FLOPs estimated as 3x the forward FLOPs counted by
+TensorFlow's profiler: forward, plus backward through activations and
+weights).
+
+Run: python benchmarks/resnet_throughput.py [--image-size 96] [--batch-size 16]
+     [--steps 4] [--rounds 3] [--jit-compile both|on|off]
+"""
+
+import argparse
+import os
+import statistics
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras
+import numpy as np
+import tensorflow as tf
+from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+
+from keras_dl import applications
+
+
+def matmul_gflops(size=2048, repeats=20):
+    """Measured float32 matrix-multiplication throughput, in GFLOP/s."""
+    a = tf.random.normal((size, size))
+    b = tf.random.normal((size, size))
+    multiply = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))
+    multiply().numpy()
+    started = time.perf_counter()
+    for _ in range(repeats):
+        multiply().numpy()
+    return 2 * size**3 * repeats / (time.perf_counter() - started) / 1e9
+
+
+def forward_flops(model, image_shape):
+    """Floating-point operations of one image's forward pass (TensorFlow profiler)."""
+    function = tf.function(lambda x: model(x, training=False))
+    concrete = function.get_concrete_function(tf.TensorSpec((1, *image_shape)))
+    graph_def = convert_variables_to_constants_v2(concrete).graph.as_graph_def()
+    with tf.Graph().as_default() as graph:
+        tf.graph_util.import_graph_def(graph_def, name="")
+        options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
+        options["output"] = "none"
+        return tf.compat.v1.profiler.profile(graph=graph, options=options).total_float_ops
+
+
+def timed_epoch(model, dataset, steps):
+    started = time.perf_counter()
+    model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
+    return time.perf_counter() - started
+
+
+def compare(image_size, batch_size, steps, rounds, jit_compile):
+    shape = (image_size, image_size, 3)
+    models = {
+        "keras_dl": applications.ResNet50(input_shape=shape),
+        "keras.applications": keras.applications.ResNet50(weights=None, input_shape=shape),
+    }
+    rng = np.random.default_rng(0)
+    images = rng.uniform(size=(batch_size, *shape)).astype("float32")
+    labels = rng.integers(0, 1000, size=(batch_size,))
+    dataset = tf.data.Dataset.from_tensors((images, labels)).repeat()
+    for model in models.values():
+        model.compile(keras.optimizers.SGD(0.01, momentum=0.9), "sparse_categorical_crossentropy",
+                      jit_compile=jit_compile)
+        timed_epoch(model, dataset, 2)  # trace, compile, warm up
+    seconds = {name: [] for name in models}
+    for _ in range(rounds):
+        for name, model in models.items():
+            seconds[name].append(timed_epoch(model, dataset, steps))
+    return {name: batch_size * steps / statistics.median(times) for name, times in seconds.items()}, models
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--image-size", type=int, default=96)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--steps", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--jit-compile", choices=("both", "on", "off"), default="both")
+    args = parser.parse_args()
+    modes = {"both": (False, True), "on": (True,), "off": (False,)}[args.jit_compile]
+
+    peak = matmul_gflops()
+    print(f"machine: {os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}; "
+          f"measured float32 matmul: {peak:.1f} GFLOP/s")
+    print(f"ResNet50 training, input {args.image_size}x{args.image_size}x3, batch {args.batch_size}, "
+          f"{args.steps} steps per timed run, {args.rounds} alternating runs each (median)")
+    flops = None
+    for jit_compile in modes:
+        throughput, models = compare(args.image_size, args.batch_size, args.steps, args.rounds, jit_compile)
+        if flops is None:
+            shape = (args.image_size, args.image_size, 3)
+            flops = {name: forward_flops(model, shape) for name, model in models.items()}
+            print("forward GFLOPs per image: " + ", ".join(f"{n} {f / 1e9:.3f}" for n, f in flops.items()))
+        ours, theirs = throughput["keras_dl"], throughput["keras.applications"]
+        fraction = ours * 3 * flops["keras_dl"] / 1e9 / peak
+        print(f"jit_compile={jit_compile}: keras_dl {ours:.2f} img/s, keras.applications {theirs:.2f} img/s, "
+              f"ratio {ours / theirs:.3f}; keras_dl train step reaches {100 * fraction:.1f}% of matmul GFLOP/s")
+
+
+if __name__ == "__main__":
+    main()

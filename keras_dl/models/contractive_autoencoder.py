@@ -1,0 +1,65 @@
+"""The contractive autoencoder."""
+
+import tensorflow as tf
+from keras import ops
+
+from keras_dl.models.autoencoder import Autoencoder
+from keras_dl.utils import validation
+from keras_dl.utils.api_export import keras_dl_export
+
+
+@keras_dl_export("keras_dl.models.ContractiveAutoencoder")
+class ContractiveAutoencoder(Autoencoder):
+    """An autoencoder whose code is insensitive to small input changes.
+
+    Adds `contractive_weight * ||J_f(x)||_F^2`, the squared Frobenius norm of
+    the Jacobian of the encoder at each input, averaged over the batch, and
+    logs it as `contractive_loss`. The Jacobian is computed for the whole
+    batch at once with `tf.GradientTape.batch_jacobian` (vectorised, no
+    Python loop over samples), so any encoder works, not only one sigmoid
+    layer. This uses TensorFlow directly: Keras has no Jacobian op.
+
+    Reference: Rifai, Vincent, Muller, Glorot & Bengio, "Contractive
+    Auto-Encoders: Explicit Invariance During Feature Extraction", ICML 2011.
+
+    Args:
+        encoder: a `keras.Model` from inputs to codes (one output).
+        decoder: a `keras.Model` from codes to reconstructions.
+        contractive_weight: the weight of the penalty, >= 0.
+        **kwargs: `keras.Model` arguments.
+
+    Example:
+
+    >>> encoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="sigmoid")])
+    >>> decoder = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])
+    >>> model = ContractiveAutoencoder(encoder, decoder, contractive_weight=0.1)
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> sorted(model.fit(np.ones((8, 4)), verbose=0).history)
+    ['contractive_loss', 'loss']
+    """
+
+    tracker_names = ("loss", "contractive_loss")
+
+    def __init__(self, encoder, decoder, contractive_weight=1e-4, **kwargs):
+        self.contractive_weight = validation.non_negative_float("contractive_weight", contractive_weight)
+        super().__init__(encoder, decoder, **kwargs)
+
+    def jacobian_frobenius_norm_squared(self, inputs, training=False):
+        """||J_f(x)||_F^2 for every input of the batch, shape `(batch,)`."""
+        inputs = tf.convert_to_tensor(inputs)
+        with tf.GradientTape() as tape:
+            tape.watch(inputs)
+            codes = self.encode(inputs, training=training)
+            codes = tf.reshape(codes, (tf.shape(codes)[0], -1))
+        jacobian = tape.batch_jacobian(codes, inputs)
+        jacobian = tf.reshape(tf.cast(jacobian, tf.float32), (tf.shape(jacobian)[0], -1))
+        return ops.sum(ops.square(jacobian), axis=1)
+
+    def code_penalties(self, inputs, training):
+        penalty = ops.mean(self.jacobian_frobenius_norm_squared(inputs, training=training))
+        return {"contractive_loss": self.contractive_weight * penalty}
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"contractive_weight": self.contractive_weight})
+        return config

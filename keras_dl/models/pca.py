@@ -1,0 +1,174 @@
+"""Principal component analysis as a Keras model with the autoencoder surface."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_dl.models.autoencoder import tensor_specs
+from keras_dl.models.base_model import BaseModel, input_of
+from keras_dl.utils import validation
+from keras_dl.utils.api_export import keras_dl_export
+
+
+@keras_dl_export("keras_dl.models.PCA")
+class PCA(BaseModel):
+    """Principal component analysis: the best linear autoencoder, computed exactly.
+
+    `fit(x)` centres the data and takes the top `n_components` right singular
+    vectors of the centred data matrix (`tf.linalg.svd`, no gradient
+    descent): the orthonormal directions of largest variance. `encode`
+    projects on them, `decode` maps back, `reconstruct` does both: among all
+    linear maps through `n_components` dimensions this reconstruction has the
+    least squared error (Eckart-Young). It is the baseline that Hinton &
+    Salakhutdinov (2006) compare deep autoencoders with. Signs of the
+    components are fixed as scikit-learn fixes them (`svd_flip`).
+
+    Reference: Pearson, "On Lines and Planes of Closest Fit to Systems of
+    Points in Space", 1901; Hotelling, 1933.
+
+    Args:
+        n_components: positive int, the code size.
+        **kwargs: `keras.Model` arguments.
+
+    Returns (of `fit`):
+        A `keras.callbacks.History` whose `history["reconstruction_error"]`
+        holds the mean squared reconstruction error per sample (summed over
+        features) on the fitted data.
+
+    Example:
+
+    >>> x = np.random.default_rng(0).normal(size=(100, 5)) * [5.0, 2.0, 1.0, 0.1, 0.1]
+    >>> pca = PCA(2)
+    >>> history = pca.fit(x)
+    >>> [round(float(r), 2) for r in pca.explained_variance_ratio]
+    [0.81, 0.16]
+    """
+
+    tracker_names = ("reconstruction_error",)
+
+    def __init__(self, n_components, **kwargs):
+        super().__init__(**kwargs)
+        self.n_components = validation.positive_int("n_components", n_components)
+
+    def build(self, input_shape):
+        n_features = int(np.prod(input_shape[1:]))
+        if self.n_components > n_features:
+            raise ValueError(
+                f"`n_components` must be at most the number of features {n_features}, "
+                f"received: {self.n_components}"
+            )
+        self.serving_input_shape = tuple(input_shape)
+        self.mean = self.add_weight(name="mean", shape=(n_features,), initializer="zeros", trainable=False)
+        self.components = self.add_weight(
+            name="components", shape=(n_features, self.n_components), initializer="zeros", trainable=False
+        )
+        self.explained_variance = self.add_weight(
+            name="explained_variance", shape=(self.n_components,), initializer="zeros", trainable=False
+        )
+        self.total_variance = self.add_weight(name="total_variance", shape=(), initializer="zeros", trainable=False)
+        self.built = True
+
+    @property
+    def explained_variance_ratio(self):
+        """Fraction of the total variance along each component (like scikit-learn's)."""
+        return keras.ops.convert_to_numpy(self.explained_variance / self.total_variance)
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", **kwargs):
+        """Computes the principal components of `x` exactly.
+
+        Args:
+            x: an array of shape `(samples, ...)`, or a `tf.data.Dataset` of
+                such batches (or of `(x, y)` pairs; `y` is ignored).
+            y, batch_size, epochs, verbose, **kwargs: accepted for the
+                `keras.Model.fit` signature; the computation is exact and
+                needs a single pass.
+
+        Returns:
+            A `keras.callbacks.History` with `reconstruction_error`.
+        """
+        data = _as_matrix(x)
+        if not self.built:
+            self.build((None, *data.shape[1:]))
+        flat = tf.reshape(data, (tf.shape(data)[0], -1))
+        mean = tf.reduce_mean(flat, axis=0)
+        centred = flat - mean
+        singular_values, _, right_vectors = tf.linalg.svd(centred, full_matrices=False)
+        components = right_vectors[:, : self.n_components]
+        # scikit-learn's svd_flip (u_based_decision=False): largest |loading| positive.
+        largest = tf.gather(components, tf.argmax(tf.abs(components), axis=0), batch_dims=0)
+        signs = tf.sign(tf.linalg.diag_part(largest))
+        components = components * tf.where(signs == 0, 1.0, signs)
+        variances = tf.square(singular_values) / tf.cast(tf.shape(flat)[0] - 1, tf.float32)
+        self.mean.assign(mean)
+        self.components.assign(components)
+        self.explained_variance.assign(variances[: self.n_components])
+        self.total_variance.assign(tf.reduce_sum(variances))
+        self.update_trackers(tf.shape(flat)[0], reconstruction_error=self._reconstruction_error(data))
+        history = keras.callbacks.History()
+        history.set_model(self)
+        history.on_train_begin()
+        history.on_epoch_end(0, {"reconstruction_error": float(self._trackers[0].result())})
+        self._trackers[0].reset_state()
+        return history
+
+    def _reconstruction_error(self, inputs):
+        flat = ops.reshape(inputs, (ops.shape(inputs)[0], -1))
+        reconstructions = ops.reshape(self.reconstruct(inputs), (ops.shape(inputs)[0], -1))
+        return ops.mean(ops.sum(ops.square(flat - reconstructions), axis=1))
+
+    def encode(self, inputs, training=False):
+        flat = ops.reshape(ops.cast(inputs, "float32"), (ops.shape(inputs)[0], -1))
+        return ops.matmul(flat - self.mean, self.components)
+
+    def decode(self, codes, training=False):
+        flat = ops.matmul(codes, ops.transpose(self.components)) + self.mean
+        return ops.reshape(flat, (ops.shape(codes)[0], *self.serving_input_shape[1:]))
+
+    def call(self, inputs, training=False):
+        return self.decode(self.encode(inputs))
+
+    def reconstruct(self, inputs):
+        return self(inputs)
+
+    def compute_objective(self, data, training):
+        if training:
+            raise TypeError("PCA is computed exactly by fit(x); it has no gradient training step")
+        inputs = input_of(data)
+        error = self._reconstruction_error(inputs)
+        return error, {"reconstruction_error": error}, None
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"n_components": self.n_components})
+        return config
+
+    def get_build_config(self):
+        return {"input_shape": self.serving_input_shape} if self.built else {}
+
+    def build_from_config(self, config):
+        if config:
+            self.build(tuple(config["input_shape"]))
+
+    def serving_signature(self):
+        return tensor_specs(self.serving_input_shape)
+
+    def export_endpoints(self):
+        return {
+            "encode": (lambda x: self.encode(x), [self.serving_signature()]),
+            "decode": (lambda z: self.decode(z), [tensor_specs((None, self.n_components))]),
+        }
+
+
+def _as_matrix(x):
+    if isinstance(x, tf.data.Dataset):
+        batches = [input_of(batch) for batch in x]
+        if not batches:
+            raise ValueError("`x` must not be an empty dataset")
+        x = tf.concat(batches, axis=0)
+    x = tf.convert_to_tensor(x)
+    if not x.dtype.is_floating and not x.dtype.is_integer:
+        raise TypeError(f"`x` must hold numbers, received dtype {x.dtype.name}")
+    if len(x.shape) < 2 or x.shape[0] < 2:
+        raise ValueError(f"`x` must have shape (samples >= 2, features...), received {tuple(x.shape)}")
+    return tf.cast(x, tf.float32)

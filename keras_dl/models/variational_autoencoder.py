@@ -1,0 +1,146 @@
+"""The variational autoencoder."""
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+from keras_dl.models.autoencoder import Autoencoder, tensor_specs
+from keras_dl.models.base_model import input_of
+from keras_dl.utils import validation
+from keras_dl.utils.api_export import keras_dl_export
+
+LIKELIHOODS = ("bernoulli", "gaussian")
+
+
+def gaussian_kl_divergence(mean, log_variance):
+    """KL(N(mean, exp(log_variance)) || N(0, I)) per sample, summed over latent units:
+    -1/2 sum(1 + log sigma^2 - mu^2 - sigma^2)  (Kingma & Welling 2014, appendix B)."""
+    return -0.5 * ops.sum(1.0 + log_variance - ops.square(mean) - ops.exp(log_variance), axis=-1)
+
+
+def negative_log_likelihood(likelihood, inputs, reconstructions):
+    """-log p(x | z) per sample, summed over the data dimensions (constants dropped)."""
+    inputs = ops.reshape(inputs, (ops.shape(inputs)[0], -1))
+    reconstructions = ops.reshape(reconstructions, (ops.shape(reconstructions)[0], -1))
+    if likelihood == "bernoulli":
+        probabilities = ops.clip(reconstructions, 1e-7, 1.0 - 1e-7)
+        return -ops.sum(
+            inputs * ops.log(probabilities) + (1.0 - inputs) * ops.log(1.0 - probabilities), axis=-1
+        )
+    return 0.5 * ops.sum(ops.square(inputs - reconstructions), axis=-1)
+
+
+@keras_dl_export("keras_dl.models.VariationalAutoencoder")
+class VariationalAutoencoder(Autoencoder):
+    """A variational autoencoder trained on the evidence lower bound.
+
+    The encoder outputs `2 * latent_dim` values, the mean and the log-variance
+    of a Gaussian q(z | x). In training `z = mean + exp(log_variance / 2) * eps`
+    with `eps ~ N(0, I)` (the reparameterisation trick), and the loss is the
+    negative ELBO per sample, `reconstruction_loss + beta * kl_loss`, with
+    `reconstruction_loss = -log p(x | z)` summed over the data dimensions and
+    `kl_loss = KL(q(z | x) || N(0, I))`; all three are logged. At inference
+    `call`, `reconstruct` and `encode` use the mean code, so they are
+    deterministic; `generate` decodes samples of the prior.
+
+    References: Kingma & Welling, "Auto-Encoding Variational Bayes", ICLR
+    2014; Higgins et al., "beta-VAE", ICLR 2017 (`beta`).
+
+    Args:
+        encoder: a `keras.Model` from inputs to `2 * latent_dim` values.
+        decoder: a `keras.Model` from `latent_dim` codes to reconstructions
+            (probabilities in [0, 1] for the Bernoulli likelihood).
+        latent_dim: positive int.
+        beta: weight of the KL term, >= 0 (1 gives the ELBO).
+        likelihood: `"bernoulli"` (binary cross-entropy) or `"gaussian"`
+            (half the squared error: unit variance).
+        seed: optional int for the sampling.
+        **kwargs: `keras.Model` arguments.
+
+    Example:
+
+    >>> encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4)])
+    >>> decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(6, activation="sigmoid")])
+    >>> vae = VariationalAutoencoder(encoder, decoder, latent_dim=2)
+    >>> tuple(vae.generate(5, seed=1).shape)
+    (5, 6)
+    """
+
+    tracker_names = ("loss", "reconstruction_loss", "kl_loss")
+
+    def __init__(self, encoder, decoder, latent_dim, beta=1.0, likelihood="bernoulli", **kwargs):
+        self.latent_dim = validation.positive_int("latent_dim", latent_dim)
+        self.beta = validation.non_negative_float("beta", beta)
+        self.likelihood = validation.one_of("likelihood", likelihood, LIKELIHOODS)
+        super().__init__(encoder, decoder, **kwargs)
+
+    def build(self, input_shape):
+        if not self.encoder.built:
+            self.encoder.build(input_shape)
+        encoded = self.encoder.compute_output_shape(input_shape)
+        if encoded[-1] != 2 * self.latent_dim:
+            raise ValueError(
+                f"The encoder must output 2 * latent_dim = {2 * self.latent_dim} values (mean and "
+                f"log-variance), but its output shape is {encoded}"
+            )
+        if not self.decoder.built:
+            self.decoder.build((None, self.latent_dim))
+        self.serving_input_shape = input_shape
+        self.built = True
+
+    def encode_distribution(self, inputs, training=False):
+        """`(mean, log_variance)` of q(z | x)."""
+        statistics = ops.cast(self.encoder(inputs, training=training), "float32")
+        return statistics[..., : self.latent_dim], statistics[..., self.latent_dim :]
+
+    def encode(self, inputs, training=False):
+        """The mean code."""
+        return self.encode_distribution(inputs, training=training)[0]
+
+    def sample_codes(self, mean, log_variance):
+        noise = keras.random.normal(ops.shape(mean), seed=self.seed_generator)
+        return mean + ops.exp(0.5 * log_variance) * noise
+
+    def call(self, inputs, training=False):
+        mean, log_variance = self.encode_distribution(inputs, training=training)
+        codes = self.sample_codes(mean, log_variance) if training else mean
+        return self.decode(codes, training=training)
+
+    def compute_objective(self, data, training):
+        inputs = ops.cast(input_of(data), "float32")
+        mean, log_variance = self.encode_distribution(inputs, training=training)
+        codes = self.sample_codes(mean, log_variance) if training else mean
+        reconstructions = ops.cast(self.decode(codes, training=training), "float32")
+        reconstruction = ops.mean(negative_log_likelihood(self.likelihood, inputs, reconstructions))
+        kl = ops.mean(gaussian_kl_divergence(mean, log_variance))
+        loss = reconstruction + self.beta * kl + self._regularization()
+        logs = {"loss": loss, "reconstruction_loss": reconstruction, "kl_loss": kl}
+        return loss, logs, (inputs, reconstructions)
+
+    def generate(self, num_samples, seed=None):
+        """Decodes `num_samples` codes drawn from the prior N(0, I).
+
+        With an int `seed` the samples are reproducible (and equal to those of
+        the exported `generate` endpoint with the same seed).
+        """
+        shape = (num_samples, self.latent_dim)
+        if seed is None:
+            codes = keras.random.normal(shape, seed=self.seed_generator)
+        else:
+            codes = tf.random.stateless_normal(shape, seed=tf.stack([tf.cast(seed, tf.int32), 0]))
+        return self.decode(codes)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {"latent_dim": self.latent_dim, "beta": self.beta, "likelihood": self.likelihood}
+        )
+        return config
+
+    def export_endpoints(self):
+        scalar = tf.TensorSpec((), tf.int32)
+        return {
+            "encode": (lambda x: self.encode(x), [self.serving_signature()]),
+            "decode": (lambda z: self.decode(z), [tensor_specs((None, self.latent_dim))]),
+            "generate": (lambda n, seed: self.generate(n, seed=seed), [scalar, scalar]),
+        }
