@@ -38,6 +38,15 @@ def batch_size_of(data):
     return tf.shape(tf.nest.flatten(data)[0])[0]
 
 
+def mean_over_replicas(value):
+    """The mean of `value` over the replicas in sync (differentiable; `value` itself
+    outside a distribution strategy): batch statistics of the global batch."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce("MEAN", value)
+
+
 def _split_loss(objective):
     loss, logs, predictions = objective
     return loss, (logs, predictions)
@@ -239,7 +248,8 @@ class BaseModel(keras.Model):
             sample = input_of(next(iter(x)))
         else:
             sample = tf.nest.map_structure(lambda array: np.asarray(array)[:1], input_of(x))
-        self(sample)
+        with self.distribute_strategy.scope():
+            self(sample)
 
     def fit(self, x=None, *args, callbacks=None, **kwargs):
         self.build_from_data(x)

@@ -7,7 +7,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.autoencoder import tensor_specs
-from keras_dl.models.base_model import BaseModel, input_of
+from keras_dl.models.base_model import BaseModel, input_of, mean_over_replicas
 from keras_dl.models.sparse_autoencoder import kl_divergence_bernoulli
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -230,7 +230,7 @@ class RBM(BaseModel):
         gap = ops.mean(self.free_energy(v_data)) - ops.mean(self.free_energy(v_model))
         loss = gap + 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
         if self.sparsity_target is not None and self.sparsity_weight > 0:
-            mean_activation = ops.mean(self.hidden_probabilities(v_data), axis=0)
+            mean_activation = mean_over_replicas(ops.mean(self.hidden_probabilities(v_data), axis=0))
             loss = loss + self.sparsity_weight * kl_divergence_bernoulli(self.sparsity_target, mean_activation)
         reconstruction = self.reconstruct(v_data)
         error = ops.mean(ops.sum(ops.square(v_data - reconstruction), axis=-1))

@@ -3,6 +3,7 @@
 from keras import ops
 
 from keras_dl.models.autoencoder import Autoencoder
+from keras_dl.models.base_model import mean_over_replicas
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -25,7 +26,8 @@ class SparseAutoencoder(Autoencoder):
     `rho = sparsity_target`; the penalty is logged as `sparsity_loss`. The
     code must lie in (0, 1), e.g. a sigmoid layer. Even an overcomplete code
     (wider than the input) then cannot copy the input. Under a distribution
-    strategy `rho_hat` is the mean over each replica's share of the batch.
+    strategy `rho_hat` is the mean over the global batch (an all-reduce), so
+    two replicas make the same update as one.
 
     Reference: Ng, "Sparse autoencoder", CS294A lecture notes, Stanford, 2011.
 
@@ -58,7 +60,8 @@ class SparseAutoencoder(Autoencoder):
     def code_penalties(self, inputs, training):
         codes = ops.cast(self.encode(inputs, training=training), "float32")
         codes = ops.reshape(codes, (ops.shape(codes)[0], -1))
-        penalty = kl_divergence_bernoulli(self.sparsity_target, ops.mean(codes, axis=0))
+        mean_activation = mean_over_replicas(ops.mean(codes, axis=0))
+        penalty = kl_divergence_bernoulli(self.sparsity_target, mean_activation)
         return {"sparsity_loss": self.sparsity_weight * penalty}
 
     def get_config(self):
