@@ -95,7 +95,7 @@ class DeepBeliefNetwork(BaseModel):
             rbm.compile(optimizer=optimizer.__class__.from_config(optimizer.get_config()))
             history = rbm.fit(data, epochs=epochs, batch_size=batch_size, verbose=verbose, **fit_kwargs)
             histories[rbm.name] = history.history
-            data = rbm.predict(data, batch_size=1024, verbose=0)
+            data = keras.ops.convert_to_numpy(rbm.transform(data))
         return histories
 
     def to_autoencoder(self, name="dbn_autoencoder"):

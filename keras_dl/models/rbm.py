@@ -148,8 +148,7 @@ class RBM(BaseModel):
         preactivation = ops.matmul(h, ops.transpose(self.kernel)) + self.visible_bias
         return ops.sigmoid(preactivation) if self.visible == "bernoulli" else preactivation
 
-    def _sample_hidden(self, v):
-        probabilities = self.hidden_probabilities(v)
+    def _sample_bernoulli(self, probabilities):
         uniform = keras.random.uniform(ops.shape(probabilities), seed=self.seed_generator)
         return ops.cast(uniform < probabilities, probabilities.dtype)
 
@@ -157,12 +156,14 @@ class RBM(BaseModel):
         mean = self.visible_mean(h)
         if self.visible == "gaussian":
             return mean + keras.random.normal(ops.shape(mean), seed=self.seed_generator)
-        uniform = keras.random.uniform(ops.shape(mean), seed=self.seed_generator)
-        return ops.cast(uniform < mean, mean.dtype)
+        return self._sample_bernoulli(mean)
 
-    def _gibbs_steps(self, v, steps):
-        for _ in range(steps):
-            v = self._sample_visible(self._sample_hidden(v))
+    def _gibbs_steps(self, v, steps, hidden_probabilities=None):
+        """`steps` steps v -> h -> v; `hidden_probabilities` of the start may be given."""
+        for step in range(steps):
+            if step > 0 or hidden_probabilities is None:
+                hidden_probabilities = self.hidden_probabilities(v)
+            v = self._sample_visible(self._sample_bernoulli(hidden_probabilities))
         return v
 
     # Energies ------------------------------------------------------------------
@@ -176,7 +177,10 @@ class RBM(BaseModel):
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
         v = ops.convert_to_tensor(v, "float32")
-        return self._visible_term(v) - ops.sum(ops.softplus(self._hidden_preactivation(v)), axis=-1)
+        return self._free_energy(v, self._hidden_preactivation(v))
+
+    def _free_energy(self, v, hidden_preactivation):
+        return self._visible_term(v) - ops.sum(ops.softplus(hidden_preactivation), axis=-1)
 
     def energy(self, v, h):
         """E(v, h) = visible term - c'h - v'Wh, per sample."""
@@ -221,18 +225,22 @@ class RBM(BaseModel):
 
     def compute_objective(self, data, training):
         v_data = ops.cast(input_of(data), "float32")
+        # The data's hidden pre-activations serve the free energy, the first
+        # Gibbs step, the reconstruction and the sparsity penalty.
+        data_preactivation = self._hidden_preactivation(v_data)
+        data_hidden = ops.sigmoid(data_preactivation)
         if training and self.persistent:
             v_model = self._gibbs_steps(self.persistent_chains, self.cd_steps)
             self.persistent_chains.assign(v_model)
         else:
-            v_model = self._gibbs_steps(v_data, self.cd_steps)
+            v_model = self._gibbs_steps(v_data, self.cd_steps, ops.stop_gradient(data_hidden))
         v_model = ops.stop_gradient(v_model)
-        gap = ops.mean(self.free_energy(v_data)) - ops.mean(self.free_energy(v_model))
+        gap = ops.mean(self._free_energy(v_data, data_preactivation)) - ops.mean(self.free_energy(v_model))
         loss = gap + 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
         if self.sparsity_target is not None and self.sparsity_weight > 0:
-            mean_activation = mean_over_replicas(ops.mean(self.hidden_probabilities(v_data), axis=0))
+            mean_activation = mean_over_replicas(ops.mean(data_hidden, axis=0))
             loss = loss + self.sparsity_weight * kl_divergence_bernoulli(self.sparsity_target, mean_activation)
-        reconstruction = self.reconstruct(v_data)
+        reconstruction = self.visible_mean(ops.stop_gradient(data_hidden))
         error = ops.mean(ops.sum(ops.square(v_data - reconstruction), axis=-1))
         return loss, {"reconstruction_error": error, "free_energy_gap": gap}, None
 

@@ -1,0 +1,35 @@
+"""Arranging images into one grid picture, for TensorBoard and PNG files."""
+
+import numpy as np
+import tensorflow as tf
+
+
+def image_grid(images, columns=None, padding=1):
+    """Tiles `images` `(n, height, width[, channels])` into one `(H, W, channels)` array.
+
+    Each image is scaled to [0, 1] by the minimum and maximum of all images
+    (weights and filters are not in [0, 1]); empty cells stay black.
+    """
+    images = np.asarray(images, dtype="float32")
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(f"`images` must have shape (n, height, width[, channels]), received {images.shape}")
+    low, high = images.min(), images.max()
+    images = (images - low) / (high - low) if high > low else np.zeros_like(images)
+    count, height, width, channels = images.shape
+    columns = columns or int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / columns))
+    grid = np.zeros((rows * (height + padding) + padding, columns * (width + padding) + padding, channels), "float32")
+    for index, image in enumerate(images):
+        top = padding + (index // columns) * (height + padding)
+        left = padding + (index % columns) * (width + padding)
+        grid[top : top + height, left : left + width] = image
+    return grid
+
+
+def write_png(path, grid, scale=1):
+    """Writes a grid in [0, 1] as a PNG file, enlarged `scale` times."""
+    if scale > 1:
+        grid = np.kron(grid, np.ones((scale, scale, 1), "float32"))
+    tf.io.write_file(path, tf.io.encode_png(tf.cast(np.round(grid * 255), tf.uint8)))
