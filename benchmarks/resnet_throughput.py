@@ -1,7 +1,7 @@
 """Training throughput of keras_dl's ResNet50 against keras.applications.ResNet50.
 
 Both models are built in this process with the same input size, batch size,
-optimizer and data; their `fit` runs alternate (ours, theirs, ours, ...) so
+optimizer and data; their `fit` runs alternate in ABBA order (ours, theirs, theirs, ours, ...) so
 that both see the same machine state, each run timing whole epochs of
 `--steps` steps after a warm-up epoch that traces and compiles. It prints
 images/second for each, their ratio (ours / keras), the measured float32
@@ -72,11 +72,14 @@ def compare(image_size, batch_size, steps, rounds, jit_compile):
     for model in models.values():
         model.compile(keras.optimizers.SGD(0.01, momentum=0.9), "sparse_categorical_crossentropy",
                       jit_compile=jit_compile)
-        timed_epoch(model, dataset, 2)  # trace, compile, warm up
+        for _ in range(2):  # trace, compile, warm up
+            timed_epoch(model, dataset, 2)
     seconds = {name: [] for name in models}
+    order = list(models)
     for _ in range(rounds):
-        for name, model in models.items():
-            seconds[name].append(timed_epoch(model, dataset, steps))
+        for name in order:
+            seconds[name].append(timed_epoch(models[name], dataset, steps))
+        order.reverse()  # ABBA: neither model always runs first
     return {name: batch_size * steps / statistics.median(times) for name, times in seconds.items()}, models
 
 
