@@ -1,4 +1,6 @@
-"""Training callbacks (gradient reversal schedule, image sampling).
+"""Training callbacks: the gradient reversal schedule and image sampling."""
 
-Not implemented yet: see the README's feature table.
-"""
+from keras_dl.callbacks.gradient_reversal_scheduler import GradientReversalScheduler
+from keras_dl.callbacks.image_sampler import ImageSampler
+
+__all__ = ["GradientReversalScheduler", "ImageSampler"]

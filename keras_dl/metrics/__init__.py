@@ -1,4 +1,5 @@
-"""Metrics (Frechet distance).
+"""Metrics: the streaming Frechet distance."""
 
-Not implemented yet: see the README's feature table.
-"""
+from keras_dl.metrics.frechet_distance import FrechetDistance, frechet_distance
+
+__all__ = ["FrechetDistance", "frechet_distance"]

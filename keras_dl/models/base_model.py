@@ -218,15 +218,17 @@ class BaseModel(keras.Model):
         return config
 
     def compile_from_config(self, config):
+        """Compiles from `get_compile_config()`, named optimizers included, and builds
+        the optimizers so that `.keras` files restore their state."""
         config = dict(config)
         optimizers = {
             name: keras.saving.deserialize_keras_object(config.pop(name))
             for name in self.named_optimizers
             if name in config
         }
-        super().compile_from_config(config)
-        if optimizers:
-            self.compile_optimizers(**optimizers)
+        self.compile(**keras.saving.deserialize_keras_object(config), **optimizers)
+        if self.built and self.optimizer is not None:
+            self.optimizer.build(self.trainable_variables)
 
     # Training --------------------------------------------------------------------
 
@@ -263,7 +265,7 @@ class BaseModel(keras.Model):
     # Export ----------------------------------------------------------------------
 
     def serving_signature(self):
-        """The `tf.TensorSpec` (or list of specs) of `call`'s input."""
+        """The `tf.TensorSpec` of `call`'s input (a list of specs for several inputs)."""
         raise NotImplementedError(f"{type(self).__name__} must define serving_signature()")
 
     def export_endpoints(self):
@@ -277,9 +279,9 @@ class BaseModel(keras.Model):
                                   input_signature=input_signature, **kwargs)
         archive = keras.export.ExportArchive()
         archive.track(self)
-        signature = input_signature or self.serving_signature()
-        signature = signature if isinstance(signature, list) else [signature]
-        archive.add_endpoint("serve", lambda *inputs: self(*inputs, training=False), signature)
+        # One argument: a tensor, or a list of tensors for multi-input models.
+        signature = input_signature or [self.serving_signature()]
+        archive.add_endpoint("serve", lambda inputs: self(inputs, training=False), signature)
         for name, (function, endpoint_signature) in self.export_endpoints().items():
             archive.add_endpoint(name, function, endpoint_signature)
         archive.write_out(filepath, verbose=verbose)

@@ -1,8 +1,8 @@
 """The export decorator that makes a class part of the public API.
 
 Every public keras_dl class is decorated with `keras_dl_export("keras_dl.<module>.<Name>")`.
-The decorator registers the class for Keras serialization under the package
-`keras_dl` (so `.keras` files load with `safe_mode=True` and no `custom_objects`)
+The decorator registers the class (if it has a config: layers, models,
+metrics; not callbacks) for Keras serialization under the package `keras_dl` (so `.keras` files load with `safe_mode=True` and no `custom_objects`)
 and records the public path, so that the test suite can check that every
 exported symbol is importable where the API contract says it is.
 """
@@ -37,7 +37,7 @@ def keras_dl_export(path):
             raise ValueError(
                 f"`path` must end with the symbol's name {symbol.__name__!r}, received: {path!r}"
             )
-        if isinstance(symbol, type):
+        if isinstance(symbol, type) and hasattr(symbol, "get_config"):
             symbol = keras.saving.register_keras_serializable(package=PACKAGE)(symbol)
         EXPORTED_SYMBOLS[path] = symbol
         return symbol
