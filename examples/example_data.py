@@ -33,6 +33,11 @@ def load_shared_mnist():
     return (images[:split], labels[:split]), (images[split:], labels[split:])
 
 
+def load_shared_mnist_named():
+    """`(description, (x_train, y_train), (x_test, y_test))` of the shared MNIST split."""
+    return ("shared MNIST (first 8,000 / last 2,000)", *load_shared_mnist())
+
+
 def load_digits_arrays():
     """Returns `((x_train, y_train), (x_test, y_test))` from scikit-learn's bundled digits."""
 
@@ -50,7 +55,7 @@ def load_digit_images(prefer_mnist=True):
         `(name, (x_train, y_train), (x_test, y_test))`.
     """
     if prefer_mnist and shared_mnist_available():
-        return ("shared MNIST (first 8,000 / last 2,000)", *load_shared_mnist())
+        return load_shared_mnist_named()
     return ("scikit-learn digits (1,500 / 297)", *load_digits_arrays())
 
 

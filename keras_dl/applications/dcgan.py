@@ -94,7 +94,7 @@ def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, name="d
 
 
 @keras_dl_export("keras_dl.applications.DCGANDiscriminator")
-def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, name="dcgan_discriminator"):
+def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True, name="dcgan_discriminator"):
     """Instantiates the DCGAN discriminator.
 
     Strided 5x5 convolutions instead of pooling, batch normalization in every
@@ -108,6 +108,9 @@ def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, name="dcgan_discrimi
         input_shape: `(size, size, channels)` with size 28, 32 or 64.
         filters: positive int, the channels of the first layer (doubled at
             every following layer).
+        batch_norm: bool; False for a WGAN-GP critic, whose gradient penalty
+            is defined per sample and must not mix samples through batch
+            statistics (Gulrajani et al. 2017, section 4).
         name: model name.
 
     Returns:
@@ -120,15 +123,16 @@ def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, name="dcgan_discrimi
     (None, 1)
     """
     filters = validation.positive_int("filters", filters)
+    batch_norm = validation.boolean("batch_norm", batch_norm)
     size, _, _ = _check_image_shape("input_shape", input_shape)
     _, steps = _resolution_steps(size)
     images = keras.Input(tuple(input_shape), name="images")
     x = images
     for step in range(steps):
         x = keras.layers.Conv2D(filters * 2**step, 5, strides=2, padding="same",
-                                use_bias=step == 0, kernel_initializer=_initializer(),
+                                use_bias=step == 0 or not batch_norm, kernel_initializer=_initializer(),
                                 name=f"conv{step + 1}")(x)
-        if step > 0:
+        if step > 0 and batch_norm:
             x = _batch_norm(f"conv{step + 1}_bn")(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv{step + 1}_lrelu")(x)
     x = keras.layers.Flatten(name="flatten")(x)

@@ -57,16 +57,33 @@ class NonFiniteLossError(FloatingPointError):
 
 
 class _StopOnNonFinite(keras.callbacks.Callback):
-    """Raises `NonFiniteLossError` at the first non-finite logged value."""
+    """Raises `NonFiniteLossError` at the first non-finite logged value.
+
+    Each batch's logs are read when the next batch ends (and at the end of
+    the epoch), so that reading them never waits for a step in flight: the
+    check costs no pipelining, and training stops at most one step late.
+    """
 
     def __init__(self):
         super().__init__()
         self.epoch = 0
+        self.pending = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
+        self._check_pending()
+        self.pending = (batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._check_pending()
+
+    def _check_pending(self):
+        if self.pending is None:
+            return
+        batch, logs = self.pending
+        self.pending = None
         for name, value in (logs or {}).items():
             value = np.asarray(value)
             if value.dtype.kind == "f" and not np.all(np.isfinite(value)):

