@@ -20,16 +20,14 @@ Run: python examples/dcgan_mnist.py [--dataset mnist|fashion_mnist|cifar10] [--e
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras
-import numpy as np
 
 import example_data
 import gan_evaluation
-from keras_dl import applications, callbacks, models
+from keras_dl import applications, models
 
 LATENT_DIM = 100
 
@@ -59,14 +57,7 @@ def main():
     )
     gan.compile(generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                 discriminator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-    started = time.perf_counter()
-    gan.fit(x_train * 2.0 - 1.0, batch_size=128, epochs=args.epochs, verbose=2,
-            callbacks=[keras.callbacks.TensorBoard(args.output_dir),
-                       callbacks.ImageSampler(args.output_dir, num_images=64,
-                                              image_dir=os.path.join(args.output_dir, "png"))])
-    print(f"trained {args.epochs} epochs in {time.perf_counter() - started:.0f} s")
-    samples = (np.asarray(gan.generate(2000, seed=1)) + 1.0) / 2.0
-    gan_evaluation.report("DCGAN", classifier, features, x_test, samples)
+    gan_evaluation.train_and_score(gan, x_train, 128, args.epochs, args.output_dir, classifier, features, x_test)
     real_distance = gan_evaluation.frechet_distance(features, x_test[:1000], x_train[:1000])
     print(f"reference: Frechet distance between two sets of real images {real_distance:.2f}")
     export_dir = os.path.join(args.output_dir, "generator_savedmodel")

@@ -9,6 +9,7 @@ scikit-learn's bundled 8x8 digits when the folder is absent.
 import os
 
 import numpy as np
+import tensorflow as tf
 
 from keras_dl import datasets
 
@@ -57,6 +58,16 @@ def load_digit_images(prefer_mnist=True):
     if prefer_mnist and shared_mnist_available():
         return load_shared_mnist_named()
     return ("scikit-learn digits (1,500 / 297)", *load_digits_arrays())
+
+
+def pad_crop_flip(image, label, pad=4, flip=True):
+    """The CIFAR augmentation of He et al. 2016 and Lin et al. 2014: pad by `pad`
+    pixels, crop back to the original size at random, and flip horizontally at random."""
+    size = tf.shape(image)
+    image = tf.image.random_crop(tf.pad(image, [[pad, pad], [pad, pad], [0, 0]]), size)
+    if flip:
+        image = tf.image.random_flip_left_right(image)
+    return image, label
 
 
 def load_tfds_arrays(name):

@@ -7,9 +7,13 @@ sample, from which the class coverage is read: how many classes the samples
 cover and how evenly (a collapsed GAN covers few).
 """
 
+import os
+import time
+
 import keras
 import numpy as np
 
+from keras_dl.callbacks import ImageSampler
 from keras_dl.metrics import FrechetDistance
 
 
@@ -42,6 +46,18 @@ def class_coverage(classifier, generated, num_classes=10):
     predicted = classifier.predict(generated, verbose=0).argmax(-1)
     shares = np.bincount(predicted, minlength=num_classes) / len(predicted)
     return int(np.sum(shares >= 0.5 / num_classes)), shares
+
+
+def train_and_score(gan, images, batch_size, epochs, output_dir, classifier, feature_extractor, real_test):
+    """Fits `gan` on `images` in [0, 1] (scaled to the generator's [-1, 1]) with TensorBoard
+    logs and sample grids, then scores 2,000 samples against `real_test`."""
+    started = time.perf_counter()
+    gan.fit(images * 2.0 - 1.0, batch_size=batch_size, epochs=epochs, verbose=2,
+            callbacks=[keras.callbacks.TensorBoard(output_dir),
+                       ImageSampler(output_dir, num_images=64, image_dir=os.path.join(output_dir, "png"))])
+    print(f"trained {epochs} epochs in {time.perf_counter() - started:.0f} s")
+    samples = (np.asarray(gan.generate(2000, seed=1)) + 1.0) / 2.0
+    return report(gan.name, classifier, feature_extractor, real_test, samples)
 
 
 def report(name, classifier, feature_extractor, real, generated):

@@ -35,14 +35,6 @@ import example_data
 from keras_dl import applications
 
 
-def augment(image, label, flip):
-    size = tf.shape(image)
-    image = tf.image.random_crop(tf.pad(image, [[4, 4], [4, 4], [0, 0]]), size)
-    if flip:
-        image = tf.image.random_flip_left_right(image)
-    return image, label
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", default="mnist", help="mnist (shared split), digits or a tfds name")
@@ -63,7 +55,8 @@ def main():
     train = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=0)
     if args.augment:
         flip = args.dataset not in ("mnist", "digits")
-        train = train.map(lambda x, y: augment(x, y, flip), num_parallel_calls=tf.data.AUTOTUNE)
+        train = train.map(lambda x, y: example_data.pad_crop_flip(x, y, 4, flip),
+                          num_parallel_calls=tf.data.AUTOTUNE)
     train = train.batch(args.batch_size).prefetch(tf.data.AUTOTUNE)
 
     model = applications.NiN(input_shape=x_train.shape[1:], classes=int(y_train.max()) + 1)

@@ -37,15 +37,6 @@ PAPER_ITERATIONS = 64_000
 PAPER_BOUNDARIES = (32_000, 48_000)
 
 
-def augment(image, label, pad, flip):
-    size = tf.shape(image)
-    padded = tf.pad(image, [[pad, pad], [pad, pad], [0, 0]])
-    image = tf.image.random_crop(padded, size)
-    if flip:
-        image = tf.image.random_flip_left_right(image)
-    return image, label
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", default="mnist", help="mnist (shared split), digits or a tfds name")
@@ -71,7 +62,7 @@ def main():
     train = (
         tf.data.Dataset.from_tensor_slices((x_train, y_train))
         .shuffle(len(x_train), seed=0)
-        .map(lambda x, y: augment(x, y, 4, flip), num_parallel_calls=tf.data.AUTOTUNE)
+        .map(lambda x, y: example_data.pad_crop_flip(x, y, 4, flip), num_parallel_calls=tf.data.AUTOTUNE)
         .batch(args.batch_size)
         .repeat()
         .prefetch(tf.data.AUTOTUNE)

@@ -16,16 +16,14 @@ Run: python examples/wgan_gp.py [--epochs 4] [--output-dir runs/wgan_gp]
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras
-import numpy as np
 
 import example_data
 import gan_evaluation
-from keras_dl import applications, callbacks, models
+from keras_dl import applications, models
 
 LATENT_DIM = 64
 
@@ -50,14 +48,7 @@ def main():
     )
     gan.compile(generator_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
                 discriminator_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9))
-    started = time.perf_counter()
-    gan.fit(x_train * 2.0 - 1.0, batch_size=64, epochs=args.epochs, verbose=2,
-            callbacks=[keras.callbacks.TensorBoard(args.output_dir),
-                       callbacks.ImageSampler(args.output_dir, num_images=64,
-                                              image_dir=os.path.join(args.output_dir, "png"))])
-    print(f"trained {args.epochs} epochs in {time.perf_counter() - started:.0f} s")
-    samples = (np.asarray(gan.generate(2000, seed=1)) + 1.0) / 2.0
-    gan_evaluation.report("WGAN-GP", classifier, features, x_test, samples)
+    gan_evaluation.train_and_score(gan, x_train, 64, args.epochs, args.output_dir, classifier, features, x_test)
     print(f"TensorBoard: tensorboard --logdir {args.output_dir}")
 
 

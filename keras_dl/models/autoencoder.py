@@ -1,17 +1,9 @@
 """The autoencoder: an encoder and a decoder trained to reconstruct their input."""
 
 import keras
-import tensorflow as tf
 
-from keras_dl.models.base_model import BaseModel, input_of
+from keras_dl.models.base_model import BaseModel, input_of, tensor_specs
 from keras_dl.utils.api_export import keras_dl_export
-
-
-def tensor_specs(shapes):
-    """`tf.TensorSpec`s with a free batch dimension for a shape or a list of shapes."""
-    if isinstance(shapes, list):
-        return [tf.TensorSpec((None, *shape[1:]), tf.float32) for shape in shapes]
-    return tf.TensorSpec((None, *shapes[1:]), tf.float32)
 
 
 @keras_dl_export("keras_dl.models.Autoencoder")
@@ -146,9 +138,6 @@ class Autoencoder(BaseModel):
         for network in ("encoder", "decoder"):
             config[network] = keras.saving.deserialize_keras_object(config[network])
         return cls(**config)
-
-    def serving_signature(self):
-        return tensor_specs(self.serving_input_shape)
 
     def export_endpoints(self):
         code_shapes = self.encoder.compute_output_shape(self.serving_input_shape)

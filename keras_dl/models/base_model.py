@@ -28,6 +28,13 @@ import tensorflow as tf
 from keras_dl.utils.api_export import keras_dl_export
 
 
+def tensor_specs(shapes):
+    """`tf.TensorSpec`s with a free batch dimension for a shape or a list of shapes."""
+    if isinstance(shapes, list):
+        return [tf.TensorSpec((None, *shape[1:]), tf.float32) for shape in shapes]
+    return tf.TensorSpec((None, *shapes[1:]), tf.float32)
+
+
 def input_of(data):
     """The model input of a batch that `fit` gives as `x` or `(x, ...)`."""
     return data[0] if isinstance(data, (tuple, list)) else data
@@ -281,9 +288,22 @@ class BaseModel(keras.Model):
 
     # Export ----------------------------------------------------------------------
 
+    def get_build_config(self):
+        shape = getattr(self, "serving_input_shape", None)
+        if self.built and shape is not None:
+            return {"input_shape": tuple(shape)}
+        return super().get_build_config()
+
+    def build_from_config(self, config):
+        if "input_shape" in config and not self.built:
+            self.build(tuple(config["input_shape"]))
+        elif not self.built:
+            super().build_from_config(config)
+
     def serving_signature(self):
-        """The `tf.TensorSpec` of `call`'s input (a list of specs for several inputs)."""
-        raise NotImplementedError(f"{type(self).__name__} must define serving_signature()")
+        """The `tf.TensorSpec` of `call`'s input (a list of specs for several inputs);
+        by default from `serving_input_shape`, which `build` records."""
+        return tensor_specs(self.serving_input_shape)
 
     def export_endpoints(self):
         """Extra SavedModel endpoints: `{name: (function, input_signature)}`."""

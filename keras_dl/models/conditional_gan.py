@@ -4,7 +4,7 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.autoencoder import tensor_specs
+from keras_dl.models.base_model import tensor_specs
 from keras_dl.models.gan import GAN
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export

@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from keras_dl.models.autoencoder import Autoencoder, tensor_specs
+from keras_dl.models.autoencoder import Autoencoder
 from keras_dl.models.base_model import BaseModel
 from keras_dl.models.rbm import RBM
 from keras_dl.utils import validation
@@ -124,13 +124,3 @@ class DeepBeliefNetwork(BaseModel):
         config = super().get_config()
         config.update({"hidden_units": list(self.hidden_units), **self.rbm_kwargs})
         return config
-
-    def get_build_config(self):
-        return {"input_shape": self.serving_input_shape} if self.built else {}
-
-    def build_from_config(self, config):
-        if config:
-            self.build(tuple(config["input_shape"]))
-
-    def serving_signature(self):
-        return tensor_specs(self.serving_input_shape)

@@ -4,8 +4,7 @@ import keras
 from keras import ops
 
 from keras_dl.layers import GradientReversal
-from keras_dl.models.autoencoder import tensor_specs
-from keras_dl.models.base_model import BaseModel
+from keras_dl.models.base_model import BaseModel, tensor_specs
 from keras_dl.utils.api_export import keras_dl_export
 
 

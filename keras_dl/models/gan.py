@@ -6,8 +6,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_dl import losses as gan_losses
-from keras_dl.models.autoencoder import tensor_specs
-from keras_dl.models.base_model import BaseModel, batch_size_of, input_of
+from keras_dl.models.base_model import BaseModel, batch_size_of, input_of, tensor_specs
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 

@@ -5,8 +5,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.autoencoder import tensor_specs
-from keras_dl.models.base_model import BaseModel, input_of
+from keras_dl.models.base_model import BaseModel, input_of, tensor_specs
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -142,16 +141,6 @@ class PCA(BaseModel):
         config = super().get_config()
         config.update({"n_components": self.n_components})
         return config
-
-    def get_build_config(self):
-        return {"input_shape": self.serving_input_shape} if self.built else {}
-
-    def build_from_config(self, config):
-        if config:
-            self.build(tuple(config["input_shape"]))
-
-    def serving_signature(self):
-        return tensor_specs(self.serving_input_shape)
 
     def export_endpoints(self):
         return {

@@ -6,7 +6,6 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.autoencoder import tensor_specs
 from keras_dl.models.base_model import BaseModel, input_of, mean_over_replicas
 from keras_dl.models.sparse_autoencoder import kl_divergence_bernoulli
 from keras_dl.utils import validation
@@ -116,6 +115,7 @@ class RBM(BaseModel):
                 f"RBM expects inputs of shape (batch, n_visible), received: {tuple(input_shape)}"
             )
         self.n_visible = int(input_shape[-1])
+        self.serving_input_shape = (None, self.n_visible)
         self.kernel = self.add_weight(
             name="kernel",
             shape=(self.n_visible, self.n_hidden),
@@ -372,16 +372,6 @@ class RBM(BaseModel):
             }
         )
         return config
-
-    def get_build_config(self):
-        return {"input_shape": (None, self.n_visible)} if self.built else {}
-
-    def build_from_config(self, config):
-        if config:
-            self.build(tuple(config["input_shape"]))
-
-    def serving_signature(self):
-        return tensor_specs((None, self.n_visible))
 
     def export_endpoints(self):
         return {"reconstruct": (lambda v: self.reconstruct(v), [self.serving_signature()])}

@@ -4,8 +4,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.autoencoder import Autoencoder, tensor_specs
-from keras_dl.models.base_model import input_of
+from keras_dl.models.autoencoder import Autoencoder
+from keras_dl.models.base_model import input_of, tensor_specs
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
