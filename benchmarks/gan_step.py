@@ -9,7 +9,7 @@ compiles both; the script prints images/second for each and the ratio
 (ours / hand-written). Our `fit` runs `--steps-per-execution` steps per
 compiled call (a `compile` option), the loop one step per call.
 
-Run: python benchmarks/gan_step.py [--batch-size 64] [--steps 20] [--rounds 4]
+Run: python benchmarks/gan_step.py [--batch-size 64] [--steps 100] [--rounds 6]
      [--steps-per-execution 1] [--jit-compile]
 """
 
@@ -64,8 +64,8 @@ def hand_written_step(generator, discriminator, generator_optimizer, discriminat
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--steps-per-execution", type=int, default=1)
     parser.add_argument("--jit-compile", action="store_true")
     args = parser.parse_args()

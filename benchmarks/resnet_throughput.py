@@ -1,9 +1,11 @@
 """Training throughput of keras_dl's ResNet50 against keras.applications.ResNet50.
 
 Both models are built in this process with the same input size, batch size,
-optimizer and data; their `fit` runs alternate in ABBA order (ours, theirs, theirs, ours, ...) so
-that both see the same machine state, each run timing whole epochs of
-`--steps` steps after a warm-up epoch that traces and compiles. It prints
+optimizer and data; after a warm-up that traces and compiles, single training
+steps (`train_on_batch`) alternate in ABBA order (ours, theirs, theirs, ours,
+...) so that both see the same machine state, and each model's throughput is
+the batch size over its median step time (timing whole `fit` runs here
+varied by +-25% from one invocation to the next). It prints
 images/second for each, their ratio (ours / keras), the measured float32
 matmul GFLOP/s of this machine, and the fraction of it that a ResNet50 train
 step reaches (train FLOPs estimated as 3x the forward FLOPs counted by
@@ -11,7 +13,7 @@ TensorFlow's profiler: forward, plus backward through activations and
 weights).
 
 Run: python benchmarks/resnet_throughput.py [--image-size 96] [--batch-size 16]
-     [--steps 4] [--rounds 3] [--jit-compile both|on|off]
+     [--steps 30] [--jit-compile both|on|off]
 """
 
 import argparse
@@ -53,13 +55,15 @@ def forward_flops(model, image_shape):
         return tf.compat.v1.profiler.profile(graph=graph, options=options).total_float_ops
 
 
-def timed_epoch(model, dataset, steps):
+def timed_step(model, images, labels):
     started = time.perf_counter()
-    model.fit(dataset, epochs=1, steps_per_epoch=steps, verbose=0)
+    model.train_on_batch(images, labels)
     return time.perf_counter() - started
 
 
-def compare(image_size, batch_size, steps, rounds, jit_compile):
+def compare(image_size, batch_size, steps, jit_compile):
+    """Images/second of each model: the median of `steps` single training steps,
+    interleaved ABBA so that slow drifts of the machine hit both models alike."""
     shape = (image_size, image_size, 3)
     models = {
         "keras_dl": applications.ResNet50(input_shape=shape),
@@ -68,27 +72,25 @@ def compare(image_size, batch_size, steps, rounds, jit_compile):
     rng = np.random.default_rng(0)
     images = rng.uniform(size=(batch_size, *shape)).astype("float32")
     labels = rng.integers(0, 1000, size=(batch_size,))
-    dataset = tf.data.Dataset.from_tensors((images, labels)).repeat()
     for model in models.values():
         model.compile(keras.optimizers.SGD(0.01, momentum=0.9), "sparse_categorical_crossentropy",
                       jit_compile=jit_compile)
-        for _ in range(2):  # trace, compile, warm up
-            timed_epoch(model, dataset, 2)
+        for _ in range(3):  # trace, compile, warm up
+            timed_step(model, images, labels)
     seconds = {name: [] for name in models}
     order = list(models)
-    for _ in range(rounds):
+    for _ in range(steps):
         for name in order:
-            seconds[name].append(timed_epoch(models[name], dataset, steps))
-        order.reverse()  # ABBA: neither model always runs first
-    return {name: batch_size * steps / statistics.median(times) for name, times in seconds.items()}, models
+            seconds[name].append(timed_step(models[name], images, labels))
+        order.reverse()
+    return {name: batch_size / statistics.median(times) for name, times in seconds.items()}, models
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--image-size", type=int, default=96)
     parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--steps", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=30, help="timed steps per model")
     parser.add_argument("--jit-compile", choices=("both", "on", "off"), default="both")
     args = parser.parse_args()
     modes = {"both": (False, True), "on": (True,), "off": (False,)}[args.jit_compile]
@@ -97,10 +99,10 @@ def main():
     print(f"machine: {os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}; "
           f"measured float32 matmul: {peak:.1f} GFLOP/s")
     print(f"ResNet50 training, input {args.image_size}x{args.image_size}x3, batch {args.batch_size}, "
-          f"{args.steps} steps per timed run, {args.rounds} alternating runs each (median)")
+          f"{args.steps} single steps per model, interleaved ABBA (median step time)")
     flops = None
     for jit_compile in modes:
-        throughput, models = compare(args.image_size, args.batch_size, args.steps, args.rounds, jit_compile)
+        throughput, models = compare(args.image_size, args.batch_size, args.steps, jit_compile)
         if flops is None:
             shape = (args.image_size, args.image_size, 3)
             flops = {name: forward_flops(model, shape) for name, model in models.items()}

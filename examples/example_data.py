@@ -87,7 +87,8 @@ def load_tfds_arrays(name):
 
 
 def load_named(dataset):
-    """`"mnist"`: the shared MNIST split (or digits if absent); `"digits"`; else a tfds name.
+    """`"mnist"`: the shared MNIST split (or digits if absent); `"digits"`; else a tfds name
+    (`"tfds:NAME"` forces tfds for a name that is also a local one, e.g. `"tfds:mnist"`).
 
     Returns:
         `(description, (x_train, y_train), (x_test, y_test))`.
@@ -96,4 +97,5 @@ def load_named(dataset):
         return load_digit_images(prefer_mnist=True)
     if dataset == "digits":
         return load_digit_images(prefer_mnist=False)
-    return (f"tfds {dataset}", *load_tfds_arrays(dataset))
+    name = dataset.removeprefix("tfds:")
+    return (f"tfds {name}", *load_tfds_arrays(name))
