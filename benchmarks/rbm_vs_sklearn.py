@@ -29,8 +29,9 @@ import sklearn
 from sklearn.neural_network import BernoulliRBM
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
-import example_data  # noqa: E402
-from keras_dl.models import RBM  # noqa: E402
+import example_data
+
+from keras_dl.models import RBM
 
 
 class EpochTimes(keras.callbacks.Callback):

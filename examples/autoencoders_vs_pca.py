@@ -29,10 +29,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
 import keras
 import numpy as np
 
-import example_data
 from keras_dl import models
 
 CODE_SIZE = 30

@@ -20,11 +20,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
+import gan_evaluation
 import keras
 import numpy as np
 
-import example_data
-import gan_evaluation
 from keras_dl import callbacks, models
 
 LATENT_DIM = 64

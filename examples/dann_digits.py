@@ -28,10 +28,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
 import keras
 import numpy as np
 
-import example_data
 from keras_dl import callbacks, datasets, models
 
 

@@ -29,10 +29,9 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
 import keras
 import numpy as np
-
-import example_data
 
 
 def mlp(input_shape, classes, dropout):

@@ -28,10 +28,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
 import keras
 import tensorflow as tf
 
-import example_data
 from keras_dl import applications
 
 

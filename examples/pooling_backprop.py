@@ -16,11 +16,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
 import keras
 import numpy as np
 import tensorflow as tf
 
-import example_data
 from keras_dl.layers import MaxPoolingWithArgmax2D
 
 

@@ -25,12 +25,12 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
 import keras
 import numpy as np
 import tensorflow as tf
 from sklearn.linear_model import LogisticRegression
 
-import example_data
 from keras_dl.models import RBM
 from keras_dl.utils.image_grid import image_grid, write_png
 

@@ -26,11 +26,11 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+import example_data
 import keras
 import numpy as np
 import tensorflow as tf
 
-import example_data
 from keras_dl import applications
 
 PAPER_ITERATIONS = 64_000

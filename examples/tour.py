@@ -160,6 +160,7 @@ def adversarial_stage(output_dir, epochs):
                                                      [-np.sin(angle), np.cos(angle)]]) + [0.5, 0.25]
     accuracies = {}
     for name, schedule in (("source-only", False), ("DANN", True)):
+        keras.utils.set_random_seed(0)
         features = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation="relu"),
                                      keras.layers.Dense(32, activation="relu")])
         labels = keras.Sequential([keras.Input((32,)), keras.layers.Dense(2, activation="softmax")])
@@ -170,7 +171,7 @@ def adversarial_stage(output_dir, epochs):
                      metrics=["accuracy"])
         batches = keras_dl.datasets.domain_adaptation((x_source.astype("float32"), y_source),
                                                       x_target.astype("float32"), 64)
-        dann.fit(batches.shuffle(20, seed=0), epochs=4 * epochs, verbose=0,
+        dann.fit(batches.shuffle(20, seed=0), epochs=100, verbose=0,
                  callbacks=[keras_dl.callbacks.GradientReversalScheduler()] if schedule else [])
         accuracies[name] = dann.evaluate(x_target.astype("float32"), y_target, verbose=0, return_dict=True)["accuracy"]
     return {

@@ -19,10 +19,10 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-import keras
-
 import example_data
 import gan_evaluation
+import keras
+
 from keras_dl import applications, models
 
 LATENT_DIM = 64

@@ -2,13 +2,15 @@
 
 __version__ = "0.1.0"
 
-from keras_dl import applications  # noqa: E402
-from keras_dl import callbacks  # noqa: E402
-from keras_dl import datasets  # noqa: E402
-from keras_dl import layers  # noqa: E402
-from keras_dl import losses  # noqa: E402
-from keras_dl import metrics  # noqa: E402
-from keras_dl import models  # noqa: E402
+from keras_dl import (
+    applications,
+    callbacks,
+    datasets,
+    layers,
+    losses,
+    metrics,
+    models,
+)
 
 __all__ = [
     "__version__",

@@ -15,6 +15,9 @@ from keras_dl.models.sparse_autoencoder import SparseAutoencoder
 from keras_dl.models.variational_autoencoder import VariationalAutoencoder
 
 __all__ = [
+    "GAN",
+    "PCA",
+    "RBM",
     "Autoencoder",
     "BaseModel",
     "ConditionalGAN",
@@ -22,10 +25,7 @@ __all__ = [
     "DeepBeliefNetwork",
     "DenoisingAutoencoder",
     "DomainAdversarialModel",
-    "GAN",
     "NonFiniteLossError",
-    "PCA",
-    "RBM",
     "SparseAutoencoder",
     "VariationalAutoencoder",
 ]

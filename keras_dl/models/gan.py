@@ -160,7 +160,7 @@ class GAN(BaseModel):
 
     def conditions_of(self, data):
         """What the networks are conditioned on (None for an unconditional GAN)."""
-        return None
+        return
 
     def generate_for_training(self, z, conditions):
         return self.generator(z, training=True)

@@ -6,7 +6,11 @@ import pytest
 from sklearn.datasets import make_moons
 
 from keras_dl import callbacks, datasets, models
-from keras_dl.testing import assert_export_matches, assert_keras_file_round_trip, two_replica_strategy
+from keras_dl.testing import (
+    assert_export_matches,
+    assert_keras_file_round_trip,
+    two_replica_strategy,
+)
 
 
 def moons_shift(seed=0):

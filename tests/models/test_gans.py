@@ -6,7 +6,11 @@ import pytest
 import tensorflow as tf
 
 from keras_dl import models
-from keras_dl.testing import assert_export_matches, assert_keras_file_round_trip, two_replica_strategy
+from keras_dl.testing import (
+    assert_export_matches,
+    assert_keras_file_round_trip,
+    two_replica_strategy,
+)
 
 
 def mlp(inputs, hidden, outputs, name):

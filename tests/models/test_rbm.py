@@ -120,7 +120,7 @@ def test_cd_update_is_the_contrastive_divergence_gradient():
     v = (np.random.default_rng(0).uniform(size=(8, 6)) > 0.5).astype("float32")
     v_model = np.asarray(rbm.gibbs(v, steps=1))
     rbm.compile(optimizer=keras.optimizers.SGD(0.1))
-    sigmoid = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    sigmoid = lambda z: 1 / (1 + np.exp(-z))
     positive = v.T @ sigmoid(c + v @ W) / len(v)
     negative = v_model.T @ sigmoid(c + v_model @ W) / len(v)
     import tensorflow as tf
