@@ -51,6 +51,7 @@ class Autoencoder(BaseModel):
     """
 
     tracker_names = ("loss",)
+    serialized_networks = ("encoder", "decoder")
 
     def __init__(self, encoder, decoder, **kwargs):
         super().__init__(**kwargs)
@@ -121,23 +122,6 @@ class Autoencoder(BaseModel):
         return loss, {"loss": loss, **penalties}, (inputs, reconstructions)
 
     # Saving and export ---------------------------------------------------------
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "encoder": keras.saving.serialize_keras_object(self.encoder),
-                "decoder": keras.saving.serialize_keras_object(self.decoder),
-            }
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for network in ("encoder", "decoder"):
-            config[network] = keras.saving.deserialize_keras_object(config[network])
-        return cls(**config)
 
     def export_endpoints(self):
         code_shapes = self.encoder.compute_output_shape(self.serving_input_shape)

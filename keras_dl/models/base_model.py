@@ -120,6 +120,8 @@ class BaseModel(keras.Model):
     Class attributes:
         tracker_names: the names of the `keras.metrics.Mean` trackers logged
             by `fit` and `evaluate` (reset every epoch).
+        serialized_networks: the constructor arguments that are Keras models
+            (kept as attributes of the same name), serialized into the config.
         named_optimizers: mapping from the extra `compile` keyword (e.g.
             `"generator_optimizer"`) to the name of the method returning the
             variables that optimizer trains. Empty for models trained by the
@@ -128,6 +130,7 @@ class BaseModel(keras.Model):
 
     named_optimizers = {}
     tracker_names = ()
+    serialized_networks = ()
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -259,7 +262,16 @@ class BaseModel(keras.Model):
     def get_config(self):
         config = super().get_config()
         config["seed"] = self.seed
+        for name in self.serialized_networks:
+            config[name] = keras.saving.serialize_keras_object(getattr(self, name))
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for name in cls.serialized_networks:
+            config[name] = keras.saving.deserialize_keras_object(config[name])
+        return cls(**config)
 
     def build_from_data(self, x):
         """Builds the model eagerly from the first batch of `x`, if it is not built.

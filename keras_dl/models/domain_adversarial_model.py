@@ -44,6 +44,7 @@ class DomainAdversarialModel(BaseModel):
     """
 
     tracker_names = ("loss", "domain_loss", "domain_accuracy")
+    serialized_networks = ("feature_extractor", "label_classifier", "domain_classifier")
 
     def __init__(self, feature_extractor, label_classifier, domain_classifier, lambda_=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -110,17 +111,8 @@ class DomainAdversarialModel(BaseModel):
 
     def get_config(self):
         config = super().get_config()
-        for network in ("feature_extractor", "label_classifier", "domain_classifier"):
-            config[network] = keras.saving.serialize_keras_object(getattr(self, network))
         config["lambda_"] = self.gradient_reversal.lambda_
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for network in ("feature_extractor", "label_classifier", "domain_classifier"):
-            config[network] = keras.saving.deserialize_keras_object(config[network])
-        return cls(**config)
 
     def serving_signature(self):
         return tensor_specs(self.feature_extractor.input_shape)

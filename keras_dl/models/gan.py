@@ -59,6 +59,7 @@ class GAN(BaseModel):
     ['discriminator_loss', 'generator_loss']
     """
 
+    serialized_networks = ("generator", "discriminator")
     named_optimizers = {
         "generator_optimizer": "generator_variables",
         "discriminator_optimizer": "discriminator_variables",
@@ -242,8 +243,6 @@ class GAN(BaseModel):
         config = super().get_config()
         config.update(
             {
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "latent_dim": self.latent_dim,
                 "loss": self.loss_strategy.name,
                 "discriminator_steps": self.discriminator_steps,
@@ -251,13 +250,6 @@ class GAN(BaseModel):
             }
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        for network in ("generator", "discriminator"):
-            config[network] = keras.saving.deserialize_keras_object(config[network])
-        return cls(**config)
 
     def serving_signature(self):
         return tensor_specs((None, self.latent_dim))
