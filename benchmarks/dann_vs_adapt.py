@@ -14,25 +14,14 @@ Run: python benchmarks/dann_vs_adapt.py [--epochs 10] [--lambda 0.5] [--batch-si
 
 import argparse
 import os
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras
 import numpy as np
-from sklearn.datasets import make_moons
+from timing import EpochTimes
 
 from keras_dl import datasets, models
-
-
-def moons_shift(samples):
-    x_source, y_source = make_moons(samples, noise=0.1, random_state=0)
-    x_target, y_target = make_moons(samples, noise=0.1, random_state=1)
-    angle = np.deg2rad(35)
-    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    centre = np.array([0.5, 0.25])
-    return (x_source.astype("float32"), y_source, ((x_target - centre) @ rotation.T + centre).astype("float32"),
-            y_target)
 
 
 def networks(sigmoid_domain):
@@ -42,17 +31,6 @@ def networks(sigmoid_domain):
     discriminator = keras.Sequential([keras.Input((32,)), keras.layers.Dense(32, activation="relu"),
                                       keras.layers.Dense(1, activation="sigmoid" if sigmoid_domain else None)])
     return encoder, task, discriminator
-
-
-class EpochTimes(keras.callbacks.Callback):
-    def on_train_begin(self, logs=None):
-        self.seconds = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self.started)
 
 
 def main():
@@ -66,7 +44,7 @@ def main():
         from adapt.feature_based import DANN
     except ImportError as error:
         raise SystemExit(f"ADAPT is not installed ({error}); pip install -e '.[benchmarks]'")
-    x_source, y_source, x_target, y_target = moons_shift(args.samples)
+    (x_source, y_source), (x_target, y_target) = datasets.rotated_moons(args.samples, angle=35.0)
 
     keras.utils.set_random_seed(0)
     ours = models.DomainAdversarialModel(*networks(sigmoid_domain=False), lambda_=args.lambda_)

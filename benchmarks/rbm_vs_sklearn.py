@@ -30,19 +30,9 @@ from sklearn.neural_network import BernoulliRBM
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
 import example_data
+from timing import EpochTimes
 
 from keras_dl.models import RBM
-
-
-class EpochTimes(keras.callbacks.Callback):
-    def on_epoch_begin(self, epoch, logs=None):
-        self.started = time.perf_counter()
-
-    def on_train_begin(self, logs=None):
-        self.seconds = []
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(time.perf_counter() - self.started)
 
 
 def load_weights(rbm, kernel, visible_bias, hidden_bias):

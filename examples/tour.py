@@ -151,13 +151,7 @@ def adversarial_stage(output_dir, epochs):
     export_dir = os.path.join(output_dir, "gan_savedmodel")
     gan.export(export_dir, verbose=False)
 
-    from sklearn.datasets import make_moons
-
-    x_source, y_source = make_moons(600, noise=0.1, random_state=0)
-    x_target, y_target = make_moons(600, noise=0.1, random_state=1)
-    angle = np.deg2rad(35)
-    x_target = (x_target - [0.5, 0.25]) @ np.array([[np.cos(angle), np.sin(angle)],
-                                                     [-np.sin(angle), np.cos(angle)]]) + [0.5, 0.25]
+    (x_source, y_source), (x_target, y_target) = keras_dl.datasets.rotated_moons(600, angle=35.0)
     accuracies = {}
     for name, schedule in (("source-only", False), ("DANN", True)):
         keras.utils.set_random_seed(0)
@@ -169,11 +163,10 @@ def adversarial_stage(output_dir, epochs):
         dann = keras_dl.models.DomainAdversarialModel(features, labels, domains, lambda_=0.0)
         dann.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
                      metrics=["accuracy"])
-        batches = keras_dl.datasets.domain_adaptation((x_source.astype("float32"), y_source),
-                                                      x_target.astype("float32"), 64)
+        batches = keras_dl.datasets.domain_adaptation((x_source, y_source), x_target, 64)
         dann.fit(batches.shuffle(20, seed=0), epochs=100, verbose=0,
                  callbacks=[keras_dl.callbacks.GradientReversalScheduler()] if schedule else [])
-        accuracies[name] = dann.evaluate(x_target.astype("float32"), y_target, verbose=0, return_dict=True)["accuracy"]
+        accuracies[name] = dann.evaluate(x_target, y_target, verbose=0, return_dict=True)["accuracy"]
     return {
         "what": "GAN on scikit-learn digits; domain-adversarial training on two moons rotated by 35 degrees",
         "figure": (f"Frechet distance (pixel space) to held-out digits: GAN samples "

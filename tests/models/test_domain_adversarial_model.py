@@ -3,7 +3,6 @@
 import keras
 import numpy as np
 import pytest
-from sklearn.datasets import make_moons
 
 from keras_dl import callbacks, datasets, models
 from keras_dl.testing import (
@@ -13,14 +12,9 @@ from keras_dl.testing import (
 )
 
 
-def moons_shift(seed=0):
-    x_source, y_source = make_moons(600, noise=0.1, random_state=seed)
-    x_target, y_target = make_moons(600, noise=0.1, random_state=seed + 1)
-    angle = np.deg2rad(35)
-    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    centre = np.array([0.5, 0.25])
-    x_target = (x_target - centre) @ rotation.T + centre
-    return x_source.astype("float32"), y_source, x_target.astype("float32"), y_target
+def moons_shift():
+    (x_source, y_source), (x_target, y_target) = datasets.rotated_moons(600, angle=35.0)
+    return x_source, y_source, x_target, y_target
 
 
 def networks():
