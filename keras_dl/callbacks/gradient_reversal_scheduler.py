@@ -28,11 +28,24 @@ class GradientReversalScheduler(keras.callbacks.Callback):
 
     Args:
         gamma: positive float, the steepness (10 in the paper).
+        layer: the `GradientReversal` layer (or a list of them) to schedule.
+            By default, the model's `gradient_reversal` attribute (as
+            `keras_dl.models.DomainAdversarialModel` has), else the
+            `GradientReversal` layers among the model's `layers` (searched
+            through nested models).
     """
 
-    def __init__(self, gamma=10.0):
+    def __init__(self, gamma=10.0, layer=None):
         super().__init__()
         self.gamma = validation.non_negative_float("gamma", gamma)
+        targets = [] if layer is None else layer if isinstance(layer, (list, tuple)) else [layer]
+        for target in targets:
+            if not isinstance(target, GradientReversal):
+                raise TypeError(
+                    "`layer` must be a GradientReversal layer or a list of them, received: "
+                    f"{type(target).__name__}"
+                )
+        self.targets = list(targets)
         self.history = []
 
     def on_train_begin(self, logs=None):
@@ -43,9 +56,12 @@ class GradientReversalScheduler(keras.callbacks.Callback):
                 "dataset or `steps_per_epoch`"
             )
         self.total_steps = steps * self.params["epochs"]
-        self.layers = [layer for layer in self.model._flatten_layers() if isinstance(layer, GradientReversal)]
+        self.layers = self.targets or _reversal_layers(self.model)
         if not self.layers:
-            raise ValueError("GradientReversalScheduler found no GradientReversal layer in the model")
+            raise ValueError(
+                "GradientReversalScheduler found no GradientReversal layer in the model; pass "
+                "it as `layer=`"
+            )
         self.epoch = 0
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -57,3 +73,15 @@ class GradientReversalScheduler(keras.callbacks.Callback):
         for layer in self.layers:
             layer.lambda_weight.assign(value)
         self.history.append(value)
+
+
+def _reversal_layers(model):
+    """The model's `gradient_reversal` layer, else the `GradientReversal` layers of its
+    `layers`, searched through nested models."""
+    own = getattr(model, "gradient_reversal", None)
+    if isinstance(own, GradientReversal):
+        return [own]
+    found = []
+    for layer in getattr(model, "layers", []):
+        found += [layer] if isinstance(layer, GradientReversal) else _reversal_layers(layer)
+    return found

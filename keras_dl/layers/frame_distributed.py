@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
 
 
@@ -50,6 +51,6 @@ class FrameDistributed(keras.layers.TimeDistributed):
             )
         shape = ops.shape(inputs)
         frames = ops.reshape(inputs, (-1, *inputs.shape[2:]))
-        kwargs = {"training": training} if self.layer._call_has_training_arg else {}
+        kwargs = {"training": training} if keras_compat.call_has_training_arg(self.layer) else {}
         outputs = self.layer(frames, **kwargs)
         return ops.reshape(outputs, (shape[0], shape[1], *outputs.shape[1:]))

@@ -2,7 +2,8 @@
 domain-adversarial training."""
 
 from keras_dl.models.autoencoder import Autoencoder
-from keras_dl.models.base_model import BaseModel, NonFiniteLossError
+from keras_dl.models.base_model import BaseModel
+from keras_dl.models.non_finite_guard import NonFiniteLossError
 from keras_dl.models.conditional_gan import ConditionalGAN
 from keras_dl.models.contractive_autoencoder import ContractiveAutoencoder
 from keras_dl.models.deep_belief_network import DeepBeliefNetwork

@@ -1,9 +1,14 @@
 """The autoencoder: an encoder and a decoder trained to reconstruct their input."""
 
 import keras
+import numpy as np
+from keras import ops
 
-from keras_dl.models.base_model import BaseModel, input_of, tensor_specs
+from keras_dl.models.base_model import BaseModel
+from keras_dl.models.batch_utils import input_of, tensor_specs
+from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
+from keras_dl.utils.image_grid import as_images, image_grid
 
 
 @keras_dl_export("keras_dl.models.Autoencoder")
@@ -62,15 +67,13 @@ class Autoencoder(BaseModel):
                 )
         self.encoder = encoder
         self.decoder = decoder
-        if isinstance(encoder, keras.Model) and encoder.built and encoder.inputs:
-            self.build(encoder.input_shape)
 
     def build(self, input_shape):
         if not self.encoder.built:
             self.encoder.build(input_shape)
         if not self.decoder.built:
             self.decoder.build(self.encoder.compute_output_shape(input_shape))
-        self.serving_input_shape = input_shape
+        self.serving_input_shape = (None, *input_shape[1:])
         self.built = True
 
     def encode(self, inputs, training=False):
@@ -90,36 +93,71 @@ class Autoencoder(BaseModel):
 
     # Training ------------------------------------------------------------------
 
+    def check_data(self, x, y):
+        expected = getattr(self.encoder, "input_shape", None) if getattr(
+            self.encoder, "inputs", None) else None
+        if not isinstance(expected, tuple) or isinstance(x, (tuple, list)):
+            return
+        received = (None, *np.shape(x)[1:])
+        if len(received) != len(expected) or any(
+            want is not None and got != want for want, got in zip(expected, received)
+        ):
+            raise ValueError(
+                f"{type(self).__name__}: the encoder takes inputs of shape {expected}, but `x` "
+                f"holds samples of shape {received}"
+            )
+
     def corrupt(self, inputs, training):
         """The inputs the encoder sees; subclasses corrupt them in training."""
         return inputs
 
-    def code_penalties(self, inputs, training):
-        """Extra losses on the code, `{name: value}`, added to the loss and logged."""
+    def code_penalties(self, codes, inputs, training):
+        """Extra losses on the `codes` of `inputs`, `{name: value}`, added to the loss
+        and logged."""
         return {}
 
-    def reconstruction_loss(self, inputs, reconstructions, training):
-        """The compiled loss (mean squared error by default), unscaled by replicas."""
-        if self._compile_loss is None:
-            return keras.ops.mean(keras.ops.square(reconstructions - inputs)) + self._regularization()
-        # Keras losses divide by the replica count under a strategy; undo it so
-        # that `gradient_step` scales every term once.
-        scaled = self.compute_loss(
-            x=inputs, y=inputs, y_pred=reconstructions, training=training
-        )
-        return scaled * self.replica_count()
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss between the reconstructions `y_pred` and their target `y`,
+        which is the input `x` itself unless given."""
+        return super().compute_loss(x, x if y is None else y, y_pred, sample_weight, training)
 
-    def _regularization(self):
-        return keras.ops.sum(self.losses) if self.losses else 0.0
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        return super().compute_metrics(x, x if y is None else y, y_pred, sample_weight)
+
+    def reconstruction_loss(self, inputs, reconstructions, training):
+        """The compiled loss (mean squared error by default) plus the layers' losses."""
+        if self.loss is not None:
+            return keras_compat.unscaled_compiled_loss(
+                self, inputs, inputs, reconstructions, training=training
+            )
+        error = ops.mean(ops.square(ops.cast(reconstructions, "float32") - inputs))
+        return error + self.layer_losses()
+
+    def layer_losses(self):
+        """The sum of the layers' own losses (`self.losses`: regularizers), in float32."""
+        return sum((ops.cast(loss, "float32") for loss in self.losses), 0.0)
 
     def compute_objective(self, data, training):
-        inputs = input_of(data)
-        reconstructions = self(self.corrupt(inputs, training), training=training)
+        inputs = ops.cast(input_of(data), "float32")
+        codes = self.encode(self.corrupt(inputs, training), training=training)
+        reconstructions = self.decode(codes, training=training)
         loss = self.reconstruction_loss(inputs, reconstructions, training)
-        penalties = self.code_penalties(inputs, training)
+        penalties = self.code_penalties(codes, inputs, training)
         for penalty in penalties.values():
             loss = loss + penalty
         return loss, {"loss": loss, **penalties}, (inputs, reconstructions)
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"reconstructions": grid}`: `inputs` above their reconstructions
+        (for `keras_dl.callbacks.ImageSampler`)."""
+        if inputs is None:
+            raise ValueError(
+                f"{type(self).__name__}.summary_images() needs `inputs` to reconstruct"
+            )
+        inputs = np.asarray(inputs)[:num_images]
+        reconstructions = keras.ops.convert_to_numpy(self.reconstruct(inputs))
+        pairs = np.concatenate([as_images(inputs), as_images(reconstructions)])
+        return {"reconstructions": image_grid(pairs, columns=len(inputs))}
 
     # Saving and export ---------------------------------------------------------
 

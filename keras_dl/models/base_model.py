@@ -1,195 +1,143 @@
-"""The shared base of keras_dl models that train with their own `train_step`.
-
-It solves once the Keras 3 mechanics that such models run into (see
-`shared/KERAS3-NOTES.md` in the project):
-
-- Loss trackers are `keras.metrics.Mean` objects returned by `metrics`, so
-  `fit` resets them every epoch and logs epoch means.
-- `gradient_step` divides the loss by the number of replicas in sync before
-  differentiating (gradients are summed across replicas), so a two-replica
-  `MirroredStrategy` run makes the same update as one replica with the same
-  global batch, and applies the optimizer's loss scaling (mixed precision).
-- Models with several optimizers (GANs) declare them in
-  `named_optimizers`; `compile` takes them as keyword arguments, gives each
-  sub-network its own optimizer (cloning one passed twice), builds them on
-  their variables at once (an optimizer created inside an XLA-compiled step
-  fails), and `get_compile_config`/`compile_from_config` round-trip them
-  through `.keras` files so that training resumes with their state.
-- `export` writes a SavedModel with the `serve` endpoint and the extra
-  endpoints a model declares in `export_endpoints`.
-- `fit` stops with a `FloatingPointError` naming the quantity and the step
-  when a logged value becomes NaN or infinite, instead of training on.
-"""
+"""The shared base of keras_dl models that train with their own step."""
 
 import keras
-import numpy as np
 import tensorflow as tf
 
+from keras_dl.models.batch_utils import first_batch, input_of, num_samples, tensor_specs
+from keras_dl.models.non_finite_guard import StopOnNonFinite
+from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
 
-
-def tensor_specs(shapes):
-    """`tf.TensorSpec`s with a free batch dimension for a shape or a list of shapes."""
-    if isinstance(shapes, list):
-        return [tf.TensorSpec((None, *shape[1:]), tf.float32) for shape in shapes]
-    return tf.TensorSpec((None, *shapes[1:]), tf.float32)
+RANDOM_STATE_KEY = "random_state_"
 
 
-def input_of(data):
-    """The model input of a batch that `fit` gives as `x` or `(x, ...)`."""
-    return data[0] if isinstance(data, (tuple, list)) else data
+class _Trackers:
+    """One `keras.metrics.Mean` per logged name, created on first use.
 
-
-def batch_size_of(data):
-    """The number of samples in a batch of any nesting (first dimension of its first tensor)."""
-    return tf.shape(tf.nest.flatten(data)[0])[0]
-
-
-def mean_over_replicas(value):
-    """The mean of `value` over the replicas in sync (differentiable; `value` itself
-    outside a distribution strategy): batch statistics of the global batch."""
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return value
-    return context.all_reduce("MEAN", value)
-
-
-def _split_loss(objective):
-    loss, logs, predictions = objective
-    return loss, (logs, predictions)
-
-
-class NonFiniteLossError(FloatingPointError):
-    """Raised by `fit` when a logged training quantity becomes NaN or infinite."""
-
-
-class _StopOnNonFinite(keras.callbacks.Callback):
-    """Raises `NonFiniteLossError` at the first non-finite logged value.
-
-    Each batch's logs are read when the next batch ends (and at the end of
-    the epoch), so that reading them never waits for a step in flight: the
-    check costs no pipelining, and training stops at most one step late.
+    Created lazily (in the model's distribution strategy scope, as Keras
+    creates its compiled metrics) so that `tracker_names` may depend on
+    constructor arguments, and kept outside Keras' state tracking so that they
+    may be created after the model is built.
     """
 
-    def __init__(self):
-        super().__init__()
-        self.epoch = 0
-        self.pending = None
+    def __init__(self, model):
+        self.model = model
+        self.by_name = None
 
-    def on_epoch_begin(self, epoch, logs=None):
-        self.epoch = epoch
+    def all(self):
+        if self.by_name is None:
+            with self.model.distribute_strategy.scope():
+                self.by_name = {name: keras.metrics.Mean(name=name)
+                                for name in self.model.tracker_names}
+        return list(self.by_name.values())
 
-    def on_train_batch_end(self, batch, logs=None):
-        self._check_pending()
-        self.pending = (batch, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self._check_pending()
-
-    def _check_pending(self):
-        if self.pending is None:
-            return
-        batch, logs = self.pending
-        self.pending = None
-        for name, value in (logs or {}).items():
-            value = np.asarray(value)
-            if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
-                raise NonFiniteLossError(
-                    f"{self.model.name}: training produced a non-finite {name} ({value}) at "
-                    f"epoch {self.epoch + 1}, batch {batch + 1}. The weights are no longer "
-                    "usable; lower the learning rate, check the inputs for NaN/inf and their "
-                    "scale, or clip the gradients (e.g. `clipnorm=1.0` on the optimizer)."
-                )
+    def update(self, batch_size, values):
+        self.all()
+        for name, value in values.items():
+            self.by_name[name].update_state(value, sample_weight=batch_size)
 
 
 @keras_dl_export("keras_dl.models.BaseModel")
-class BaseModel(keras.Model):
-    """Base class of keras_dl models with a custom `train_step`.
+class BaseModel(keras_compat.MultiWorkerSymbolicBuild, keras.Model):
+    """Base class of keras_dl models with their own training step.
 
-    Subclasses name their logged quantities in `tracker_names`, create their
-    sub-networks and weights in `__init__`/`build`, and implement
-    `compute_objective` (one optimizer) or `train_step` (several, computing
-    each loss inside `gradient_step` and updating the trackers with
-    `update_trackers`).
+    A small training template. A subclass:
+
+    - names its logged quantities in `tracker_names` (a class attribute, or a
+      property when they depend on constructor arguments); each is a
+      `keras.metrics.Mean`, reset every epoch, weighted by batch size;
+    - returns one batch's `(loss, logs, predictions)` from
+      `compute_objective(data, training)`: the inherited `train_step`
+      minimises `loss` with `self.optimizer` and `test_step` evaluates it.
+      A model with several optimizers writes its own `train_step` from
+      `gradient_step` and `finish_step`;
+    - may refuse data it cannot train on in `check_data(x, y)`;
+    - sets `accepts_compiled_loss = False` when its objective is its own,
+      so that `compile(loss=...)` is refused rather than ignored;
+    - names in `serialized_networks` the constructor arguments that are Keras
+      models (kept as attributes of the same name), which `get_config` and
+      `from_config` then serialize.
+
+    The base does the rest once for every model: `gradient_step` divides the
+    loss by the replicas in sync (so two replicas make the update of one with
+    the same global batch) and applies the optimizer's loss scaling (mixed
+    precision); `fit` builds the model from the first batch before any
+    compiled step, refuses empty data, and stops with `NonFiniteLossError`
+    when a logged value or a weight becomes NaN or infinite; the random
+    state of the model and its layers is saved with the weights (so
+    `keras.callbacks.BackupAndRestore` resumes exactly); `export` writes the
+    `serve` endpoint and those of `export_endpoints`.
 
     Args:
-        seed: optional int, the seed of `self.seed_generator` (for models
-            that sample).
+        seed: optional int, the seed of `self.seed_generator`.
         **kwargs: `keras.Model` arguments.
-
-    Class attributes:
-        tracker_names: the names of the `keras.metrics.Mean` trackers logged
-            by `fit` and `evaluate` (reset every epoch).
-        serialized_networks: the constructor arguments that are Keras models
-            (kept as attributes of the same name), serialized into the config.
-        named_optimizers: mapping from the extra `compile` keyword (e.g.
-            `"generator_optimizer"`) to the name of the method returning the
-            variables that optimizer trains. Empty for models trained by the
-            ordinary `optimizer`.
     """
 
-    named_optimizers = {}
     tracker_names = ()
     serialized_networks = ()
+    accepts_compiled_loss = True
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self._trackers = [keras.metrics.Mean(name=name) for name in self.tracker_names]
-        self._optimizers_by_name = {}
+        self._loss_trackers = _Trackers(self)
 
     # Logged quantities -------------------------------------------------------
 
     @property
     def metrics(self):
-        metrics = list(self._trackers)
-        if self._compile_metrics is not None:
-            metrics.append(self._compile_metrics)
-        return metrics
+        metrics = self._loss_trackers.all()
+        compiled = keras_compat.compiled_metrics(self)
+        return metrics + ([compiled] if compiled is not None else [])
 
     def update_trackers(self, batch_size, **values):
-        """Updates the trackers named in `values`, weighting each by `batch_size`."""
-        by_name = {tracker.name: tracker for tracker in self._trackers}
-        for name, value in values.items():
-            by_name[name].update_state(value, sample_weight=batch_size)
+        """Adds this batch's `values` (`{tracker name: value}`) to the trackers."""
+        self._loss_trackers.update(batch_size, values)
 
-    # The default training loop ------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
+        if loss is not None and not self.accepts_compiled_loss:
+            raise TypeError(
+                f"{type(self).__name__} trains on its own objective, so compile() takes no "
+                f"`loss`; received loss={loss!r}"
+            )
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    def compile_from_config(self, config):
+        """Compiles from `get_compile_config()` and builds the optimizer, so that `.keras`
+        files restore its state."""
+        self.compile(**keras.saving.deserialize_keras_object(config))
+        if self.built and self.optimizer is not None:
+            self.optimizer.build(self.trainable_variables)
+
+    # The training template -----------------------------------------------------
 
     def compute_objective(self, data, training):
         """Returns `(loss, logs, predictions)` for one batch.
 
         `loss` is the scalar mean loss to minimise with `self.optimizer`,
         `logs` maps tracker names to this batch's values, and `predictions`
-        is `(y_true, y_pred)` for the compiled metrics, or None. Models with
-        a single optimizer implement this and inherit `train_step` and
-        `test_step`; models with several optimizers override `train_step`.
+        is `(y_true, y_pred)` for the compiled metrics, or None.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement compute_objective()")
 
-    def _finish_step(self, data, logs, predictions):
-        self.update_trackers(batch_size_of(data), **logs)
-        if predictions is not None and self._compile_metrics is not None:
-            return self.compute_metrics(None, *predictions)
-        return self.get_metrics_result()
-
     def train_step(self, data):
         _, (logs, predictions) = self.gradient_step(
-            self.optimizer,
-            self.trainable_variables,
-            lambda: _split_loss(self.compute_objective(data, training=True)),
+            self.optimizer, self.trainable_variables,
+            lambda: _loss_and_rest(self.compute_objective(data, training=True)),
         )
-        return self._finish_step(data, logs, predictions)
+        return self.finish_step(data, logs, predictions)
 
     def test_step(self, data):
         _, logs, predictions = self.compute_objective(data, training=False)
-        return self._finish_step(data, logs, predictions)
+        return self.finish_step(data, logs, predictions)
 
-    # Gradient steps ------------------------------------------------------------
-
-    @staticmethod
-    def replica_count():
-        return tf.distribute.get_strategy().num_replicas_in_sync
+    def finish_step(self, data, logs, predictions=None):
+        """Updates the trackers and the compiled metrics; returns the step's logs."""
+        self.update_trackers(tf.shape(tf.nest.flatten(data)[0])[0], **logs)
+        if predictions is not None and keras_compat.compiled_metrics(self) is not None:
+            self.compute_metrics(None, *predictions)
+        return keras_compat.logs_reducible_across_workers(self.get_metrics_result())
 
     def gradient_step(self, optimizer, variables, loss_fn):
         """Minimises `loss_fn()` over `variables` with `optimizer`.
@@ -205,59 +153,72 @@ class BaseModel(keras.Model):
         """
         with tf.GradientTape() as tape:
             loss, aux = loss_fn()
-            scaled = optimizer.scale_loss(loss / self.replica_count())
+            loss = keras.ops.cast(loss, "float32")
+            scaled = optimizer.scale_loss(loss / keras_compat.replicas_in_sync())
         gradients = tape.gradient(scaled, variables)
         optimizer.apply_gradients(zip(gradients, variables))
         return loss, aux
 
-    # Several optimizers ----------------------------------------------------------
+    # Data ----------------------------------------------------------------------
 
-    def compile_optimizers(self, **optimizers):
-        """Sets, clones where shared, and builds the optimizers of `named_optimizers`."""
-        missing = sorted(set(self.named_optimizers) - set(optimizers))
-        unknown = sorted(set(optimizers) - set(self.named_optimizers))
-        if missing or unknown:
-            raise TypeError(
-                f"{type(self).__name__}.compile() expects the optimizers "
-                f"{sorted(self.named_optimizers)}; missing {missing}, unexpected {unknown}"
-            )
-        seen = set()
-        for name, optimizer in optimizers.items():
-            optimizer = keras.optimizers.get(optimizer)
-            if id(optimizer) in seen:
-                optimizer = optimizer.__class__.from_config(optimizer.get_config())
-            seen.add(id(optimizer))
-            self._optimizers_by_name[name] = optimizer
-            setattr(self, name, optimizer)
-        self.build_optimizers()
+    def check_data(self, x, y):
+        """Raises `ValueError`/`TypeError` for data the model cannot train on.
 
-    def build_optimizers(self):
-        """Builds every named optimizer on its variables (before any compiled step)."""
-        for name, optimizer in self._optimizers_by_name.items():
-            if not optimizer.built:
-                variables = getattr(self, self.named_optimizers[name])()
-                optimizer.build(variables)
+        Called by `fit` and `evaluate` with all of the data for arrays and the
+        first batch for a `tf.data.Dataset`, as NumPy (`y` None without
+        targets). The default accepts everything.
+        """
 
-    def get_compile_config(self):
-        config = super().get_compile_config() or {}
-        for name, optimizer in self._optimizers_by_name.items():
-            config[name] = keras.saving.serialize_keras_object(optimizer)
-        return config
+    def _prepare(self, x, y):
+        if num_samples(x) == 0:
+            raise ValueError(f"{type(self).__name__}: `x` holds no samples (received 0)")
+        batch = None if x is None else first_batch(x, y)
+        if x is not None and batch is None:
+            raise ValueError(f"{type(self).__name__}: `x` is an empty dataset")
+        if batch is not None:
+            self.check_data(*batch)
+            self.build_from_data(input_of(batch))
+            self._build_compiled_metrics(batch)
 
-    def compile_from_config(self, config):
-        """Compiles from `get_compile_config()`, named optimizers included, and builds
-        the optimizers so that `.keras` files restore their state."""
-        config = dict(config)
-        optimizers = {
-            name: keras.saving.deserialize_keras_object(config.pop(name))
-            for name in self.named_optimizers
-            if name in config
-        }
-        self.compile(**keras.saving.deserialize_keras_object(config), **optimizers)
-        if self.built and self.optimizer is not None:
-            self.optimizer.build(self.trainable_variables)
+    def _build_compiled_metrics(self, batch):
+        """Builds the compiled metrics on the predictions of `compute_objective` (one
+        sample, nothing updated: no variable or random state changes)."""
+        metrics = keras_compat.compiled_metrics(self)
+        if metrics is None or metrics.built:
+            return
+        x, y = (None if part is None else tf.nest.map_structure(lambda a: a[:1], part)
+                for part in batch)
+        with self.distribute_strategy.scope(), keras.StatelessScope():
+            _, _, predictions = self.compute_objective(x if y is None else (x, y), training=False)
+        if predictions is not None:
+            with self.distribute_strategy.scope():
+                keras_compat.build_compiled_metrics(self, *predictions)
 
-    # Training --------------------------------------------------------------------
+    def build_from_data(self, x):
+        """Builds the model eagerly from the first sample of `x`, if it is not built.
+
+        Keras defers building to the first traced step, but variables cannot
+        be created inside an XLA-compiled step, and the optimizer must be
+        built on the model's variables.
+        """
+        if self.built or x is None:
+            return
+        if isinstance(x, tf.data.Dataset):
+            x = input_of(first_batch(x))
+        sample = tf.nest.map_structure(lambda array: array[:1], x)
+        with self.distribute_strategy.scope():
+            self(sample)
+
+    def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
+        self._prepare(x, y)
+        callbacks = list(callbacks or []) + [StopOnNonFinite()]
+        return super().fit(x, y, *args, callbacks=callbacks, **kwargs)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        self._prepare(x, y)
+        return super().evaluate(x, y, *args, **kwargs)
+
+    # Saving --------------------------------------------------------------------
 
     def get_config(self):
         config = super().get_config()
@@ -273,32 +234,25 @@ class BaseModel(keras.Model):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
 
-    def build_from_data(self, x):
-        """Builds the model eagerly from the first batch of `x`, if it is not built.
+    def random_state_variables(self):
+        """The `SeedGenerator` states of the model and its layers (not in `weights`)."""
+        weight_ids = {id(weight) for weight in self.weights}
+        return [variable for variable in self.variables if id(variable) not in weight_ids]
 
-        Keras defers building to the first traced step, but variables cannot
-        be created inside an XLA-compiled step, and the optimizer must be
-        built on the model's variables.
-        """
-        if self.built or x is None:
-            return
-        if isinstance(x, tf.data.Dataset):
-            sample = input_of(next(iter(x)))
-        else:
-            sample = tf.nest.map_structure(lambda array: np.asarray(array)[:1], input_of(x))
-        with self.distribute_strategy.scope():
-            self(sample)
+    def save_own_variables(self, store):
+        """Saves the weights and the random state, so a restored run draws the same numbers."""
+        super().save_own_variables(store)
+        for index, variable in enumerate(self.random_state_variables()):
+            store[f"{RANDOM_STATE_KEY}{index}"] = keras.ops.convert_to_numpy(variable)
 
-    def fit(self, x=None, *args, callbacks=None, **kwargs):
-        self.build_from_data(x)
-        callbacks = list(callbacks or []) + [_StopOnNonFinite()]
-        return super().fit(x, *args, callbacks=callbacks, **kwargs)
-
-    def evaluate(self, x=None, *args, **kwargs):
-        self.build_from_data(x)
-        return super().evaluate(x, *args, **kwargs)
-
-    # Export ----------------------------------------------------------------------
+    def load_own_variables(self, store):
+        random_keys = [key for key in store.keys() if key.startswith(RANDOM_STATE_KEY)]
+        weights = {key: store[key] for key in store.keys() if key not in random_keys}
+        super().load_own_variables(weights)
+        for index, variable in enumerate(self.random_state_variables()):
+            key = f"{RANDOM_STATE_KEY}{index}"
+            if key in random_keys:
+                variable.assign(store[key])
 
     def get_build_config(self):
         shape = getattr(self, "serving_input_shape", None)
@@ -312,6 +266,8 @@ class BaseModel(keras.Model):
         elif not self.built:
             super().build_from_config(config)
 
+    # Export ----------------------------------------------------------------------
+
     def serving_signature(self):
         """The `tf.TensorSpec` of `call`'s input (a list of specs for several inputs);
         by default from `serving_input_shape`, which `build` records."""
@@ -321,7 +277,8 @@ class BaseModel(keras.Model):
         """Extra SavedModel endpoints: `{name: (function, input_signature)}`."""
         return {}
 
-    def export(self, filepath, format="tf_saved_model", verbose=True, input_signature=None, **kwargs):
+    def export(self, filepath, format="tf_saved_model", verbose=True, input_signature=None,
+               **kwargs):
         """Exports a SavedModel with the `serve` endpoint and the model's extra endpoints."""
         if format != "tf_saved_model":
             return super().export(filepath, format=format, verbose=verbose,
@@ -334,3 +291,8 @@ class BaseModel(keras.Model):
         for name, (function, endpoint_signature) in self.export_endpoints().items():
             archive.add_endpoint(name, function, endpoint_signature)
         archive.write_out(filepath, verbose=verbose)
+
+
+def _loss_and_rest(objective):
+    loss, logs, predictions = objective
+    return loss, (logs, predictions)

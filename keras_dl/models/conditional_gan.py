@@ -1,13 +1,15 @@
 """The conditional GAN: generator and discriminator both see the class label."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.base_model import tensor_specs
+from keras_dl.models.batch_utils import tensor_specs
 from keras_dl.models.gan import GAN
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
+from keras_dl.utils.image_grid import as_images, image_grid
 
 
 @keras_dl_export("keras_dl.models.ConditionalGAN")
@@ -40,8 +42,34 @@ class ConditionalGAN(GAN):
     def generator_input_specs(self):
         return [keras.KerasTensor((None, self.latent_dim)), keras.KerasTensor((None, 1), dtype="int32")]
 
+    def discriminator_input_specs(self):
+        return [keras.KerasTensor((None, *self.sample_shape())),
+                keras.KerasTensor((None, 1), dtype="int32")]
+
     def sample_shape(self):
         return tuple(self.discriminator.input_shape[0][1:])
+
+    def check_data(self, x, y):
+        super().check_data(x, y)
+        if y is None:
+            raise ValueError("ConditionalGAN.fit expects `(x, labels)`; received no labels")
+        self.check_labels(y)
+
+    def check_labels(self, labels):
+        """Refuses labels that are not integers in [0, num_classes)."""
+        labels = np.asarray(labels)
+        if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):
+            raise ValueError(
+                f"ConditionalGAN: labels must be integers in [0, num_classes={self.num_classes}), "
+                f"received non-integer values such as {labels[labels != np.round(labels)][0]}"
+            )
+        if labels.dtype.kind not in "biuf":
+            raise TypeError(f"ConditionalGAN: labels must be integers, received dtype {labels.dtype}")
+        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(
+                f"ConditionalGAN: labels must be in [0, num_classes={self.num_classes}), received "
+                f"values in [{labels.min()}, {labels.max()}]"
+            )
 
     def conditions_of(self, data):
         if not isinstance(data, (tuple, list)) or len(data) < 2:
@@ -65,8 +93,16 @@ class ConditionalGAN(GAN):
 
     def generate(self, labels, seed=None):
         """One sample per label; reproducible with an int `seed`."""
+        if not tf.is_tensor(labels):
+            self.check_labels(labels)
         labels = self._labels(labels)
         return self([self.sample_latent(ops.shape(labels)[0], seed), labels])
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"samples": grid}` for the labels `0, 1, ...` cycling, from fixed latent vectors."""
+        labels = np.arange(num_images) % self.num_classes
+        samples = keras.ops.convert_to_numpy(self.generate(labels, seed=seed))
+        return {"samples": image_grid(as_images(samples))}
 
     def get_config(self):
         config = super().get_config()

@@ -41,12 +41,14 @@ class ContractiveAutoencoder(Autoencoder):
     tracker_names = ("loss", "contractive_loss")
 
     def __init__(self, encoder, decoder, contractive_weight=1e-4, **kwargs):
-        self.contractive_weight = validation.non_negative_float("contractive_weight", contractive_weight)
         super().__init__(encoder, decoder, **kwargs)
+        self.contractive_weight = validation.non_negative_float(
+            "contractive_weight", contractive_weight
+        )
 
     def jacobian_frobenius_norm_squared(self, inputs, training=False):
         """||J_f(x)||_F^2 for every input of the batch, shape `(batch,)`."""
-        inputs = tf.convert_to_tensor(inputs)
+        inputs = tf.cast(inputs, tf.float32)
         with tf.GradientTape() as tape:
             tape.watch(inputs)
             codes = self.encode(inputs, training=training)
@@ -55,7 +57,7 @@ class ContractiveAutoencoder(Autoencoder):
         jacobian = tf.reshape(tf.cast(jacobian, tf.float32), (tf.shape(jacobian)[0], -1))
         return ops.sum(ops.square(jacobian), axis=1)
 
-    def code_penalties(self, inputs, training):
+    def code_penalties(self, codes, inputs, training):
         penalty = ops.mean(self.jacobian_frobenius_norm_squared(inputs, training=training))
         return {"contractive_loss": self.contractive_weight * penalty}
 

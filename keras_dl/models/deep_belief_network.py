@@ -87,6 +87,11 @@ class DeepBeliefNetwork(BaseModel):
             `{rbm name: history dict}` for every layer.
         """
         data = np.asarray(x, dtype="float32")
+        if data.ndim != 2:
+            raise ValueError(
+                f"DeepBeliefNetwork.pretrain() needs `x` of shape (samples, n_visible), "
+                f"received {data.shape}"
+            )
         if not self.built:
             self.build((None, data.shape[-1]))
         optimizer = keras.optimizers.get(optimizer)

@@ -49,12 +49,12 @@ class DenoisingAutoencoder(Autoencoder):
     """
 
     def __init__(self, encoder, decoder, noise="gaussian", noise_level=0.3, **kwargs):
+        super().__init__(encoder, decoder, **kwargs)
         self.noise = validation.one_of("noise", noise, NOISES)
         if noise == "gaussian":
             self.noise_level = validation.non_negative_float("noise_level", noise_level)
         else:
             self.noise_level = validation.rate("noise_level", noise_level)
-        super().__init__(encoder, decoder, **kwargs)
 
     def corrupt(self, inputs, training):
         if not training or self.noise_level == 0.0:

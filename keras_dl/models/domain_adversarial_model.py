@@ -4,7 +4,9 @@ import keras
 from keras import ops
 
 from keras_dl.layers import GradientReversal
-from keras_dl.models.base_model import BaseModel, tensor_specs
+from keras_dl.models.base_model import BaseModel
+from keras_dl.models.batch_utils import tensor_specs
+from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
 
 
@@ -100,8 +102,7 @@ class DomainAdversarialModel(BaseModel):
         return label_loss + domain_loss, logs, (labels, predictions)
 
     def _label_loss(self, inputs, labels, predictions, training):
-        # Keras losses divide by the replica count; undo it (gradient_step scales once).
-        return self.compute_loss(x=inputs, y=labels, y_pred=predictions, training=training) * self.replica_count()
+        return keras_compat.unscaled_compiled_loss(self, inputs, labels, predictions, training=training)
 
     def test_step(self, data):
         logs = super().test_step(data)

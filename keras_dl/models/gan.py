@@ -6,9 +6,11 @@ import tensorflow as tf
 from keras import ops
 
 from keras_dl import losses as gan_losses
-from keras_dl.models.base_model import BaseModel, batch_size_of, input_of, tensor_specs
+from keras_dl.models.base_model import BaseModel
+from keras_dl.models.batch_utils import input_of, tensor_specs
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
+from keras_dl.utils.image_grid import as_images, image_grid
 
 
 def _shape_without_batch(shape):
@@ -60,10 +62,6 @@ class GAN(BaseModel):
     """
 
     serialized_networks = ("generator", "discriminator")
-    named_optimizers = {
-        "generator_optimizer": "generator_variables",
-        "discriminator_optimizer": "discriminator_variables",
-    }
 
     def __init__(
         self,
@@ -75,16 +73,15 @@ class GAN(BaseModel):
         gradient_penalty_weight=0.0,
         **kwargs,
     ):
+        super().__init__(**kwargs)
         self.latent_dim = validation.positive_int("latent_dim", latent_dim)
         self.loss_strategy = gan_losses.get(loss)
         self.discriminator_steps = validation.positive_int("discriminator_steps", discriminator_steps)
         self.gradient_penalty_weight = validation.non_negative_float(
             "gradient_penalty_weight", gradient_penalty_weight
         )
-        self.tracker_names = ("generator_loss", "discriminator_loss") + (
-            ("gradient_penalty",) if self.gradient_penalty_weight > 0 else ()
-        )
-        super().__init__(**kwargs)
+        self.generator_optimizer = None
+        self.discriminator_optimizer = None
         for argument, network in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(network, keras.Model):
                 raise TypeError(f"`{argument}` must be a keras.Model, received: {type(network).__name__}")
@@ -94,26 +91,40 @@ class GAN(BaseModel):
         self.built = True
 
     def _check_networks_fit(self):
-        generated = self.generator.compute_output_spec(self.generator_input_specs())
+        try:
+            generated = self.generator.compute_output_spec(self.generator_input_specs())
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"The generator does not take latent vectors of latent_dim={self.latent_dim}: "
+                f"{str(error).splitlines()[0]}"
+            ) from None
         expected = self.sample_shape()
         if _shape_without_batch(generated.shape) != expected:
             raise ValueError(
                 f"The generator's output shape {_shape_without_batch(generated.shape)} does not fit "
                 f"the discriminator, which takes samples of shape {expected}"
             )
+        scores = self.discriminator.compute_output_spec(self.discriminator_input_specs())
+        if _shape_without_batch(scores.shape) != (1,):
+            raise ValueError(
+                "The discriminator must output one logit per sample, shape (batch, 1); its "
+                f"output shape is {tuple(scores.shape)}"
+            )
+
+    @property
+    def tracker_names(self):
+        penalty = ("gradient_penalty",) if self.gradient_penalty_weight > 0 else ()
+        return ("generator_loss", "discriminator_loss", *penalty)
 
     def generator_input_specs(self):
         return keras.KerasTensor((None, self.latent_dim))
 
+    def discriminator_input_specs(self):
+        return keras.KerasTensor((None, *self.sample_shape()))
+
     def sample_shape(self):
         """The shape of one sample, without the batch dimension."""
         return _shape_without_batch(self.discriminator.input_shape)
-
-    def generator_variables(self):
-        return self.generator.trainable_variables
-
-    def discriminator_variables(self):
-        return self.discriminator.trainable_variables
 
     # Compile -------------------------------------------------------------------
 
@@ -126,19 +137,56 @@ class GAN(BaseModel):
                 instance passed twice is cloned, since an optimizer serves one
                 variable set.
             **kwargs: `keras.Model.compile` arguments (`jit_compile`,
-                `steps_per_execution`, ...); `optimizer` and `loss` are not
-                used (the loss is the GAN's `loss` strategy).
+                `steps_per_execution`, ...); `optimizer`, `loss` and
+                `metrics` are refused (the loss is the GAN's `loss` strategy).
         """
-        for unused in ("optimizer", "loss"):
+        for unused in ("optimizer", "loss", "metrics"):
             if kwargs.pop(unused, None) is not None:
                 raise TypeError(
-                    f"GAN.compile() takes generator_optimizer and discriminator_optimizer, not `{unused}` "
-                    "(the GAN loss is chosen with GAN(loss=...))"
+                    f"GAN.compile() takes generator_optimizer and discriminator_optimizer, not "
+                    f"`{unused}` (the GAN loss is chosen with GAN(loss=...); its logs are the "
+                    "two losses)"
                 )
         super().compile(optimizer=None, **kwargs)
-        self.compile_optimizers(
-            generator_optimizer=generator_optimizer, discriminator_optimizer=discriminator_optimizer
-        )
+        generator_optimizer = keras.optimizers.get(generator_optimizer)
+        discriminator_optimizer = keras.optimizers.get(discriminator_optimizer)
+        if discriminator_optimizer is generator_optimizer:
+            discriminator_optimizer = discriminator_optimizer.from_config(
+                discriminator_optimizer.get_config()
+            )
+        self.generator_optimizer = self._with_loss_scaling(generator_optimizer)
+        self.discriminator_optimizer = self._with_loss_scaling(discriminator_optimizer)
+        # Built now: an optimizer cannot create its variables inside an XLA-compiled step.
+        self.generator_optimizer.build(self.generator.trainable_variables)
+        self.discriminator_optimizer.build(self.discriminator.trainable_variables)
+
+    def _with_loss_scaling(self, optimizer):
+        """Wraps `optimizer` in a `LossScaleOptimizer` under float16, as `keras.Model.compile`
+        does for its one optimizer."""
+        if self.dtype_policy.name != "mixed_float16" or isinstance(
+            optimizer, keras.optimizers.LossScaleOptimizer
+        ):
+            return optimizer
+        return keras.optimizers.LossScaleOptimizer(optimizer)
+
+    def get_compile_config(self):
+        config = super().get_compile_config() or {}
+        for name in ("generator_optimizer", "discriminator_optimizer"):
+            config[name] = keras.saving.serialize_keras_object(getattr(self, name))
+        return config
+
+    def compile_from_config(self, config):
+        """Compiles with both optimizers of `get_compile_config()`, so that `.keras` files
+        restore their state."""
+        config = dict(config)
+        optimizers = {
+            name: keras.saving.deserialize_keras_object(config.pop(name))
+            for name in ("generator_optimizer", "discriminator_optimizer")
+        }
+        config = keras.saving.deserialize_keras_object(config)
+        config.pop("optimizer", None)
+        config.pop("loss", None)
+        self.compile(**config, **optimizers)
 
     # Generation ------------------------------------------------------------------
 
@@ -155,7 +203,14 @@ class GAN(BaseModel):
     def generate(self, num_samples, seed=None):
         """Generates `num_samples` samples; reproducible (and equal to the exported
         `generate` endpoint) with an int `seed`."""
+        if not tf.is_tensor(num_samples):
+            num_samples = validation.positive_int("num_samples", num_samples)
         return self(self.sample_latent(num_samples, seed))
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"samples": grid}` from fixed latent vectors (for `keras_dl.callbacks.ImageSampler`)."""
+        samples = keras.ops.convert_to_numpy(self.generate(num_images, seed=seed))
+        return {"samples": image_grid(as_images(samples))}
 
     # Training --------------------------------------------------------------------
 
@@ -204,37 +259,25 @@ class GAN(BaseModel):
             self.generator.trainable_variables,
             lambda: self._generator_objective(ops.shape(real)[0], conditions),
         )
-        self.update_trackers(batch_size_of(data), **discriminator_logs, **generator_logs)
-        return self.get_metrics_result()
+        return self.finish_step(data, {**discriminator_logs, **generator_logs})
 
     def test_step(self, data):
         real = input_of(data)
         conditions = self.conditions_of(data)
         _, discriminator_logs = self._discriminator_objective(real, conditions, training=False)
         _, generator_logs = self._generator_objective(ops.shape(real)[0], conditions, training=False)
-        self.update_trackers(batch_size_of(data), **discriminator_logs, **generator_logs)
-        return self.get_metrics_result()
+        return self.finish_step(data, {**discriminator_logs, **generator_logs})
 
-    def fit(self, x=None, *args, **kwargs):
-        self.check_data(x)
-        return super().fit(x, *args, **kwargs)
-
-    def check_data(self, x):
+    def check_data(self, x, y):
         """Refuses real samples whose shape does not fit the discriminator."""
-        if x is None:
-            return
-        if isinstance(x, tf.data.Dataset):
-            spec = input_of(x.element_spec)
-            shape = tuple(spec.shape[1:])
-        else:
-            shape = tuple(np.shape(input_of(x))[1:])
-        if len(shape) != len(self.sample_shape()) or any(
-            expected is not None and got is not None and expected != got
-            for expected, got in zip(self.sample_shape(), shape)
+        shape = tuple(np.shape(x)[1:])
+        expected = self.sample_shape()
+        if len(shape) != len(expected) or any(
+            want is not None and got != want for want, got in zip(expected, shape)
         ):
             raise ValueError(
                 f"`x` holds samples of shape {shape}, but the discriminator takes samples of shape "
-                f"{self.sample_shape()}"
+                f"{expected}"
             )
 
     # Saving and export -----------------------------------------------------------

@@ -5,7 +5,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.base_model import BaseModel, input_of, tensor_specs
+from keras_dl.models.base_model import BaseModel
+from keras_dl.models.batch_utils import input_of, tensor_specs
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -23,6 +24,9 @@ class PCA(BaseModel):
     Salakhutdinov (2006) compare deep autoencoders with. Signs of the
     components are fixed as scikit-learn fixes them (`svd_flip`).
 
+    PCA computes in float32 whatever the global dtype policy (a singular
+    value decomposition needs more than half precision).
+
     Reference: Pearson, "On Lines and Planes of Closest Fit to Systems of
     Points in Space", 1901; Hotelling, 1933.
 
@@ -39,14 +43,16 @@ class PCA(BaseModel):
 
     >>> x = np.random.default_rng(0).normal(size=(100, 5)) * [5.0, 2.0, 1.0, 0.1, 0.1]
     >>> pca = PCA(2)
-    >>> history = pca.fit(x)
+    >>> history = pca.fit(x, verbose=0)
     >>> [round(float(r), 2) for r in pca.explained_variance_ratio]
     [0.81, 0.16]
     """
 
     tracker_names = ("reconstruction_error",)
+    accepts_compiled_loss = False
 
     def __init__(self, n_components, **kwargs):
+        kwargs.setdefault("dtype", "float32")
         super().__init__(**kwargs)
         self.n_components = validation.positive_int("n_components", n_components)
 
@@ -74,25 +80,34 @@ class PCA(BaseModel):
         return keras.ops.convert_to_numpy(self.explained_variance / self.total_variance)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", **kwargs):
-        """Computes the principal components of `x` exactly.
+        """Computes the principal components of `x` exactly, then reports their error.
+
+        The components come from one singular value decomposition of all of
+        `x`; `fit` then runs Keras' own loop over `x` (callbacks, TensorBoard,
+        `History`) to log the reconstruction error of the fitted components.
 
         Args:
             x: an array of shape `(samples, ...)`, or a `tf.data.Dataset` of
                 such batches (or of `(x, y)` pairs; `y` is ignored).
-            y, batch_size, epochs, verbose, **kwargs: accepted for the
-                `keras.Model.fit` signature; the computation is exact and
-                needs a single pass.
+            y: ignored (PCA has no targets).
+            batch_size, epochs, verbose, **kwargs: `keras.Model.fit` arguments
+                for the pass that measures the error.
 
         Returns:
             A `keras.callbacks.History` with `reconstruction_error`.
         """
-        data = _as_matrix(x)
+        self.compute_components(_as_matrix(x))
+        if not self.compiled:
+            self.compile()
+        return super().fit(x, batch_size=batch_size, epochs=epochs, verbose=verbose, **kwargs)
+
+    def compute_components(self, data):
+        """Sets the mean, components and variances from the data matrix `data`."""
         if not self.built:
             self.build((None, *data.shape[1:]))
         flat = tf.reshape(data, (tf.shape(data)[0], -1))
         mean = tf.reduce_mean(flat, axis=0)
-        centred = flat - mean
-        singular_values, _, right_vectors = tf.linalg.svd(centred, full_matrices=False)
+        singular_values, _, right_vectors = tf.linalg.svd(flat - mean, full_matrices=False)
         components = right_vectors[:, : self.n_components]
         # scikit-learn's svd_flip (u_based_decision=False): largest |loading| positive.
         largest = tf.gather(components, tf.argmax(tf.abs(components), axis=0), batch_dims=0)
@@ -103,18 +118,10 @@ class PCA(BaseModel):
         self.components.assign(components)
         self.explained_variance.assign(variances[: self.n_components])
         self.total_variance.assign(tf.reduce_sum(variances))
-        self.update_trackers(tf.shape(flat)[0], reconstruction_error=self._reconstruction_error(data))
-        history = keras.callbacks.History()
-        history.set_model(self)
-        history.on_train_begin()
-        history.on_epoch_end(0, {"reconstruction_error": float(self._trackers[0].result())})
-        self._trackers[0].reset_state()
-        return history
 
-    def _reconstruction_error(self, inputs):
-        flat = ops.reshape(inputs, (ops.shape(inputs)[0], -1))
-        reconstructions = ops.reshape(self.reconstruct(inputs), (ops.shape(inputs)[0], -1))
-        return ops.mean(ops.sum(ops.square(flat - reconstructions), axis=1))
+    def train_step(self, data):
+        """PCA has no gradient step: a training pass measures the fitted components."""
+        return self.test_step(data)
 
     def encode(self, inputs, training=False):
         flat = ops.reshape(ops.cast(inputs, "float32"), (ops.shape(inputs)[0], -1))
@@ -131,11 +138,11 @@ class PCA(BaseModel):
         return self(inputs)
 
     def compute_objective(self, data, training):
-        if training:
-            raise TypeError("PCA is computed exactly by fit(x); it has no gradient training step")
-        inputs = input_of(data)
-        error = self._reconstruction_error(inputs)
-        return error, {"reconstruction_error": error}, None
+        inputs = ops.cast(input_of(data), "float32")
+        reconstructions = self.reconstruct(inputs)
+        flat_error = ops.reshape(inputs - reconstructions, (ops.shape(inputs)[0], -1))
+        error = ops.mean(ops.sum(ops.square(flat_error), axis=1))
+        return error, {"reconstruction_error": error}, (inputs, reconstructions)
 
     def get_config(self):
         config = super().get_config()
@@ -160,4 +167,7 @@ def _as_matrix(x):
         raise TypeError(f"`x` must hold numbers, received dtype {x.dtype.name}")
     if len(x.shape) < 2 or x.shape[0] < 2:
         raise ValueError(f"`x` must have shape (samples >= 2, features...), received {tuple(x.shape)}")
-    return tf.cast(x, tf.float32)
+    x = tf.cast(x, tf.float32)
+    if not bool(tf.reduce_all(tf.math.is_finite(x))):
+        raise ValueError("`x` holds NaN or infinite values; PCA needs finite data")
+    return x

@@ -1,19 +1,20 @@
 """The restricted Boltzmann machine, trained by contrastive divergence."""
 
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.base_model import BaseModel, input_of, mean_over_replicas
-from keras_dl.models.sparse_autoencoder import kl_divergence_bernoulli
+from keras_dl.models import rbm_gibbs, rbm_partition
+from keras_dl.models.base_model import BaseModel
+from keras_dl.models.batch_utils import input_of, mean_over_replicas
+from keras_dl.models.divergences import bernoulli_kl_divergence
+from keras_dl.models.rbm_partition import MAX_ENUMERATED_UNITS
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
+from keras_dl.utils.image_grid import as_images, image_grid
 
 VISIBLE_UNITS = ("bernoulli", "gaussian")
-MAX_ENUMERATED_UNITS = 20
-ENUMERATION_BLOCK = 2**14
 
 
 @keras_dl_export("keras_dl.models.RBM")
@@ -41,7 +42,13 @@ class RBM(BaseModel):
 
     Evaluation: `pseudo_log_likelihood` (exact, over all visible units),
     `exact_log_partition` (enumeration), `log_partition` (annealed
-    importance sampling, Salakhutdinov & Murray 2008) and `log_likelihood`.
+    importance sampling, Salakhutdinov & Murray 2008, from the base-rate
+    model of the data seen in training) and `log_likelihood`.
+
+    Bernoulli visible units take data in [0, 1]; `fit` refuses other values
+    (e.g. uint8 pixels 0..255: divide by 255). The RBM computes in float32
+    whatever the global dtype policy: its energies and partition functions
+    are sums over hundreds of units, beyond half precision.
 
     References: Hinton, "Training Products of Experts by Minimizing
     Contrastive Divergence", Neural Computation 2002; Tieleman, "Training
@@ -81,6 +88,7 @@ class RBM(BaseModel):
     """
 
     tracker_names = ("reconstruction_error", "free_energy_gap")
+    accepts_compiled_loss = False
 
     def __init__(
         self,
@@ -95,12 +103,15 @@ class RBM(BaseModel):
         num_persistent_chains=100,
         **kwargs,
     ):
+        kwargs.setdefault("dtype", "float32")
         super().__init__(seed=seed, **kwargs)
         self.n_hidden = validation.positive_int("n_hidden", n_hidden)
         self.visible = validation.one_of("visible", visible, VISIBLE_UNITS)
         self.cd_steps = validation.positive_int("cd_steps", cd_steps)
         self.persistent = validation.boolean("persistent", persistent)
-        self.num_persistent_chains = validation.positive_int("num_persistent_chains", num_persistent_chains)
+        self.num_persistent_chains = validation.positive_int(
+            "num_persistent_chains", num_persistent_chains
+        )
         self.weight_decay = validation.non_negative_float("weight_decay", weight_decay)
         if sparsity_target is not None:
             sparsity_target = validation.rate("sparsity_target", sparsity_target)
@@ -121,49 +132,59 @@ class RBM(BaseModel):
             shape=(self.n_visible, self.n_hidden),
             initializer=keras.initializers.RandomNormal(0.0, 0.01, seed=self.seed),
         )
-        self.visible_bias = self.add_weight(name="visible_bias", shape=(self.n_visible,), initializer="zeros")
-        self.hidden_bias = self.add_weight(name="hidden_bias", shape=(self.n_hidden,), initializer="zeros")
+        self.visible_bias = self.add_weight(
+            name="visible_bias", shape=(self.n_visible,), initializer="zeros"
+        )
+        self.hidden_bias = self.add_weight(
+            name="hidden_bias", shape=(self.n_hidden,), initializer="zeros"
+        )
+        # Sums of the training data seen, for the base-rate model of `log_partition`.
+        self.seen_visible_sum = self.add_weight(
+            name="seen_visible_sum", shape=(self.n_visible,), initializer="zeros",
+            trainable=False, aggregation="sum",
+        )
+        self.seen_count = self.add_weight(
+            name="seen_count", shape=(), initializer="zeros", trainable=False, aggregation="sum"
+        )
         if self.persistent:
             self.persistent_chains = self.add_weight(
-                name="persistent_chains",
-                shape=(self.num_persistent_chains, self.n_visible),
-                initializer="zeros",
-                trainable=False,
-                aggregation="only_first_replica",
+                name="persistent_chains", shape=(self.num_persistent_chains, self.n_visible),
+                initializer="zeros", trainable=False, aggregation="only_first_replica",
+            )
+            self.persistent_chains_started = self.add_weight(
+                name="persistent_chains_started", shape=(), initializer="zeros",
+                trainable=False, aggregation="only_first_replica",
             )
         self.built = True
 
+    def parameters(self):
+        """The current `rbm_gibbs.RBMWeights` (tensors)."""
+        return rbm_gibbs.RBMWeights(
+            ops.convert_to_tensor(self.kernel), ops.convert_to_tensor(self.visible_bias),
+            ops.convert_to_tensor(self.hidden_bias), self.visible == "gaussian",
+        )
+
     # The conditionals ----------------------------------------------------------
 
-    def _hidden_preactivation(self, v):
+    def hidden_preactivation(self, v):
         """c + v'W."""
-        return ops.matmul(v, self.kernel) + self.hidden_bias
+        return rbm_gibbs.hidden_preactivation(self.parameters(), v)
 
     def hidden_probabilities(self, v):
         """P(h_j = 1 | v) = sigmoid(c_j + v'W_j)."""
-        return ops.sigmoid(self._hidden_preactivation(v))
+        return ops.sigmoid(self.hidden_preactivation(v))
 
     def visible_mean(self, h):
         """E[v | h]: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian)."""
-        preactivation = ops.matmul(h, ops.transpose(self.kernel)) + self.visible_bias
-        return ops.sigmoid(preactivation) if self.visible == "bernoulli" else preactivation
-
-    def _sample_bernoulli(self, probabilities):
-        uniform = keras.random.uniform(ops.shape(probabilities), seed=self.seed_generator)
-        return ops.cast(uniform < probabilities, probabilities.dtype)
-
-    def _sample_visible(self, h):
-        mean = self.visible_mean(h)
-        if self.visible == "gaussian":
-            return mean + keras.random.normal(ops.shape(mean), seed=self.seed_generator)
-        return self._sample_bernoulli(mean)
+        return rbm_gibbs.visible_mean(self.parameters(), h)
 
     def _gibbs_steps(self, v, steps, hidden_probabilities=None):
         """`steps` steps v -> h -> v; `hidden_probabilities` of the start may be given."""
-        for step in range(steps):
-            if step > 0 or hidden_probabilities is None:
-                hidden_probabilities = self.hidden_probabilities(v)
-            v = self._sample_visible(self._sample_bernoulli(hidden_probabilities))
+        draw = rbm_gibbs.SeededDraw(self.seed_generator)
+        for _ in range(steps):
+            v, _ = rbm_gibbs.gibbs_step(self.parameters(), v, draw,
+                                        hidden_probabilities=hidden_probabilities)
+            hidden_probabilities = None
         return v
 
     # Energies ------------------------------------------------------------------
@@ -177,7 +198,7 @@ class RBM(BaseModel):
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
         v = ops.convert_to_tensor(v, "float32")
-        return self._free_energy(v, self._hidden_preactivation(v))
+        return self._free_energy(v, self.hidden_preactivation(v))
 
     def _free_energy(self, v, hidden_preactivation):
         return self._visible_term(v) - ops.sum(ops.softplus(hidden_preactivation), axis=-1)
@@ -217,55 +238,87 @@ class RBM(BaseModel):
         """
         num_samples = validation.positive_int("num_samples", num_samples)
         gibbs_steps = validation.positive_int("gibbs_steps", gibbs_steps)
-        seed = self.seed if seed is None and self.seed is not None else seed
-        seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
-        return _sample_chains(self, num_samples, gibbs_steps, seed)
+        return rbm_gibbs.gibbs_chain_means(
+            self.parameters(), tf.constant(num_samples), tf.constant(gibbs_steps),
+            tf.constant(self._seed_or_default(seed)),
+        )
+
+    def _seed_or_default(self, seed):
+        if seed is None:
+            seed = self.seed if self.seed is not None else np.random.SeedSequence().entropy
+        return int(seed) % 2**31
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"rbm_filters": grid, "rbm_gibbs_samples": grid}`: the first `num_images`
+        columns of `W` and samples of 200-step Gibbs chains (for
+        `keras_dl.callbacks.ImageSampler`)."""
+        filters = keras.ops.convert_to_numpy(self.kernel).T[:num_images]
+        samples = keras.ops.convert_to_numpy(self.sample(num_images, gibbs_steps=200, seed=seed))
+        return {"rbm_filters": image_grid(as_images(filters)),
+                "rbm_gibbs_samples": image_grid(as_images(samples))}
 
     # Training ----------------------------------------------------------------------
 
+    def check_data(self, x, y):
+        x = np.asarray(x)
+        if x.ndim != 2:
+            raise ValueError(f"RBM: `x` must have shape (samples, n_visible), received {x.shape}")
+        if x.dtype.kind not in "biuf":
+            raise TypeError(f"RBM: `x` must hold numbers, received dtype {x.dtype}")
+        if not np.all(np.isfinite(x)):
+            raise ValueError("RBM: `x` holds NaN or infinite values")
+        if self.visible == "bernoulli" and (x.min() < 0 or x.max() > 1):
+            raise ValueError(
+                "RBM: Bernoulli visible units take values in [0, 1], but `x` holds values in "
+                f"[{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / 255) or use "
+                "visible='gaussian' for standardised real values"
+            )
+
+    def _negative_samples(self, v_data, data_hidden, training):
+        """The end of the Gibbs chains: from the data (CD-k) or persistent (PCD)."""
+        if not (training and self.persistent):
+            return self._gibbs_steps(v_data, self.cd_steps, ops.stop_gradient(data_hidden))
+        # The chains start at training samples on the first update.
+        rows = ops.arange(self.num_persistent_chains) % ops.shape(v_data)[0]
+        chains = ops.where(self.persistent_chains_started > 0, self.persistent_chains,
+                           ops.take(v_data, rows, axis=0))
+        v_model = self._gibbs_steps(chains, self.cd_steps)
+        self.persistent_chains.assign(v_model)
+        self.persistent_chains_started.assign(1.0)
+        return v_model
+
     def compute_objective(self, data, training):
         v_data = ops.cast(input_of(data), "float32")
+        if training:
+            self.seen_visible_sum.assign_add(ops.sum(v_data, axis=0))
+            self.seen_count.assign_add(ops.cast(ops.shape(v_data)[0], "float32"))
         # The data's hidden pre-activations serve the free energy, the first
         # Gibbs step, the reconstruction and the sparsity penalty.
-        data_preactivation = self._hidden_preactivation(v_data)
+        data_preactivation = self.hidden_preactivation(v_data)
         data_hidden = ops.sigmoid(data_preactivation)
-        if training and self.persistent:
-            v_model = self._gibbs_steps(self.persistent_chains, self.cd_steps)
-            self.persistent_chains.assign(v_model)
-        else:
-            v_model = self._gibbs_steps(v_data, self.cd_steps, ops.stop_gradient(data_hidden))
-        v_model = ops.stop_gradient(v_model)
-        gap = ops.mean(self._free_energy(v_data, data_preactivation)) - ops.mean(self.free_energy(v_model))
+        v_model = ops.stop_gradient(self._negative_samples(v_data, data_hidden, training))
+        gap = ops.mean(self._free_energy(v_data, data_preactivation)) - ops.mean(
+            self.free_energy(v_model)
+        )
         loss = gap + 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
         if self.sparsity_target is not None and self.sparsity_weight > 0:
             mean_activation = mean_over_replicas(ops.mean(data_hidden, axis=0))
-            loss = loss + self.sparsity_weight * kl_divergence_bernoulli(self.sparsity_target, mean_activation)
+            loss = loss + self.sparsity_weight * bernoulli_kl_divergence(
+                self.sparsity_target, mean_activation
+            )
         reconstruction = self.visible_mean(ops.stop_gradient(data_hidden))
         error = ops.mean(ops.sum(ops.square(v_data - reconstruction), axis=-1))
-        return loss, {"reconstruction_error": error, "free_energy_gap": gap}, None
-
-    def fit(self, x=None, *args, **kwargs):
-        self.build_from_data(x)
-        if self.persistent:
-            self._start_persistent_chains(x)
-        return super().fit(x, *args, **kwargs)
-
-    def _start_persistent_chains(self, x):
-        """Starts the persistent chains at training samples (once, before the first update)."""
-        if np.any(keras.ops.convert_to_numpy(self.persistent_chains)):
-            return
-        if isinstance(x, tf.data.Dataset):
-            batch = keras.ops.convert_to_numpy(input_of(next(iter(x))))
-        else:
-            batch = np.asarray(x, dtype="float32")
-        rows = np.resize(np.arange(len(batch)), self.num_persistent_chains)
-        self.persistent_chains.assign(batch[rows].astype("float32"))
+        logs = {"reconstruction_error": error, "free_energy_gap": gap}
+        return loss, logs, (v_data, reconstruction)
 
     # Likelihoods -----------------------------------------------------------------
 
     def _require_bernoulli(self, method):
         if self.visible != "bernoulli":
-            raise ValueError(f"RBM.{method}() needs Bernoulli visible units, this RBM has visible='{self.visible}'")
+            raise ValueError(
+                f"RBM.{method}() needs Bernoulli visible units, this RBM has "
+                f"visible='{self.visible}'"
+            )
 
     def pseudo_log_likelihood(self, v):
         """Exact pseudo-log-likelihood, sum_i log P(v_i | v_-i), averaged over samples.
@@ -275,38 +328,60 @@ class RBM(BaseModel):
         """
         self._require_bernoulli("pseudo_log_likelihood")
         v = np.asarray(v, dtype="float32") >= 0.5
+        if v.ndim != 2 or len(v) == 0:
+            raise ValueError(
+                f"pseudo_log_likelihood() needs `v` of shape (samples >= 1, n_visible), "
+                f"received {v.shape}"
+            )
         per_block = max(1, (2**26) // (self.n_visible * self.n_hidden))
         totals = [
-            float(ops.sum(_pseudo_log_likelihoods(self, tf.constant(v[start:start + per_block], tf.float32))))
+            float(ops.sum(self._pseudo_log_likelihoods(tf.constant(v[start:start + per_block],
+                                                                   tf.float32))))
             for start in range(0, len(v), per_block)
         ]
         return sum(totals) / len(v)
 
+    def _pseudo_log_likelihoods(self, v):
+        """sum_i log sigmoid(F(v^(i)) - F(v)) per sample, v^(i) = v with unit i flipped."""
+        preactivation = self.hidden_preactivation(v)  # (batch, hidden)
+        flips = 1.0 - 2.0 * v  # +1 where v_i = 0, -1 where v_i = 1
+        flipped = preactivation[:, None, :] + flips[:, :, None] * self.kernel[None, :, :]
+        softplus_change = ops.sum(ops.softplus(flipped), axis=-1) - ops.sum(
+            ops.softplus(preactivation), axis=-1
+        )[:, None]
+        # F(v^(i)) - F(v) = -b_i * flip_i - (change of the softplus sum).
+        free_energy_change = -self.visible_bias[None, :] * flips - softplus_change
+        return ops.sum(ops.log_sigmoid(free_energy_change), axis=-1)
+
     def exact_log_partition(self):
-        """log Z by enumerating the smaller layer (at most 20 units; Gaussian: the hidden layer)."""
+        """log Z by enumerating the smaller layer (at most 20 units; Gaussian: the hidden
+        layer)."""
         if self.visible == "gaussian" or self.n_hidden <= self.n_visible:
             if self.n_hidden > MAX_ENUMERATED_UNITS:
                 raise ValueError(
                     f"exact_log_partition() enumerates 2**n_hidden states and needs n_hidden <= "
                     f"{MAX_ENUMERATED_UNITS}, this RBM has n_hidden={self.n_hidden}"
                 )
-            return _log_sum_over_states(self.n_hidden, self._log_unnormalised_hidden_marginal)
+            return rbm_partition.log_sum_over_binary_states(
+                self.n_hidden, self._log_unnormalised_hidden_marginal
+            )
         if self.n_visible > MAX_ENUMERATED_UNITS:
             raise ValueError(
-                f"exact_log_partition() needs n_hidden or n_visible <= {MAX_ENUMERATED_UNITS}, this RBM "
-                f"has n_visible={self.n_visible} and n_hidden={self.n_hidden}"
+                f"exact_log_partition() needs n_hidden or n_visible <= {MAX_ENUMERATED_UNITS}, "
+                f"this RBM has n_visible={self.n_visible} and n_hidden={self.n_hidden}"
             )
-        return _log_sum_over_states(self.n_visible, lambda v: -self.free_energy(v))
+        return rbm_partition.log_sum_over_binary_states(
+            self.n_visible, lambda v: -self.free_energy(v)
+        )
 
     def _log_unnormalised_hidden_marginal(self, h):
         """log sum_v exp(-E(v, h)), per hidden configuration."""
-        linear = ops.matmul(h, ops.transpose(self.kernel)) + self.visible_bias
+        weighted = ops.matmul(h, ops.transpose(self.kernel))
         hidden_term = ops.sum(h * self.hidden_bias, axis=-1)
         if self.visible == "bernoulli":
-            return hidden_term + ops.sum(ops.softplus(linear), axis=-1)
+            return hidden_term + ops.sum(ops.softplus(weighted + self.visible_bias), axis=-1)
         # Gaussian: integral of exp(-||v - b||^2 / 2 + v'Wh) dv
         #   = (2 pi)^(n/2) exp(b'Wh + ||Wh||^2 / 2).
-        weighted = ops.matmul(h, ops.transpose(self.kernel))
         return (
             hidden_term
             + ops.sum(weighted * self.visible_bias, axis=-1)
@@ -314,7 +389,8 @@ class RBM(BaseModel):
             + 0.5 * self.n_visible * np.log(2 * np.pi)
         )
 
-    def log_partition(self, num_chains=100, num_betas=10000, seed=None, data=None):
+    def log_partition(self, num_chains=100, num_betas=10000, seed=None, data=None, verbose=0,
+                      return_interval=False):
         """Estimates log Z by annealed importance sampling (Salakhutdinov & Murray 2008).
 
         The chains anneal from a base-rate model with no hidden interactions,
@@ -322,25 +398,45 @@ class RBM(BaseModel):
         `p_k(v) ∝ exp((1 - beta_k) b_A'v) * exp(-beta_k F_B(v))`, with Gibbs
         transitions at each of `num_betas` inverse temperatures (spaced as in
         the paper: 5% of them up to 0.5, 30% up to 0.9, the rest up to 1).
-        `b_A` are the maximum-likelihood biases of `data` (its mean
-        activations, smoothed) when given, as the paper recommends; otherwise
-        zero (a uniform base model), which needs more betas for the same
-        accuracy.
+        `b_A` are the maximum-likelihood biases of the data's mean activations
+        (smoothed), as the paper recommends: those of `data` when given, else
+        those of the data this RBM saw in training (recorded by `fit` and saved
+        with the weights). An RBM that has seen no data anneals from the
+        uniform model, which needs far more betas for the same accuracy.
+
+        Args:
+            num_chains: positive int, the number of annealing runs.
+            num_betas: positive int, the number of inverse temperatures.
+            seed: optional int; the estimate is reproducible with one.
+            data: optional `(samples, n_visible)` array for the base rates.
+            verbose: 0 or 1, a progress bar over the temperatures.
+            return_interval: also return the interval of +-3 standard errors
+                of the mean importance weight, as the paper reports.
 
         Returns:
-            The estimate of log Z (a float).
+            The estimate of log Z (a float), or `(estimate, (low, high))` with
+            `return_interval=True`.
         """
         self._require_bernoulli("log_partition")
         num_chains = validation.positive_int("num_chains", num_chains)
         num_betas = validation.positive_int("num_betas", num_betas)
-        if data is None:
-            base_bias = np.zeros(self.n_visible, "float32")
+        estimate, low, high = rbm_partition.annealed_importance_sampling(
+            self.parameters(), self._base_rate_biases(data), num_chains, num_betas,
+            self._seed_or_default(seed), verbose,
+        )
+        return (float(estimate), (float(low), float(high))) if return_interval else float(estimate)
+
+    def _base_rate_biases(self, data):
+        if data is not None:
+            data = np.asarray(data, "float32")
+            mean, count = data.mean(axis=0), len(data)
         else:
-            mean = np.clip(np.asarray(data, "float32").mean(axis=0), 0.0, 1.0)
-            smoothed = (mean * len(data) + 0.05) / (len(data) + 0.1)
-            base_bias = np.log(smoothed / (1.0 - smoothed)).astype("float32")
-        seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
-        return float(_annealed_importance_sampling(self, base_bias, num_chains, _inverse_temperatures(num_betas), seed))
+            count = float(self.seen_count.numpy())
+            if count == 0:
+                return np.zeros(self.n_visible, "float32")
+            mean = self.seen_visible_sum.numpy() / count
+        smoothed = (np.clip(mean, 0.0, 1.0) * count + 0.05) / (count + 0.1)
+        return np.log(smoothed / (1.0 - smoothed)).astype("float32")
 
     def log_likelihood(self, v, log_z=None):
         """Mean log P(v) = -F(v) - log Z over the samples `v`.
@@ -352,7 +448,7 @@ class RBM(BaseModel):
             if min(self.n_hidden, self.n_visible) <= MAX_ENUMERATED_UNITS:
                 log_z = self.exact_log_partition()
             else:
-                log_z = self.log_partition(data=v)
+                log_z = self.log_partition()
         return float(ops.mean(-self.free_energy(v))) - log_z
 
     # Saving and export -----------------------------------------------------------
@@ -375,114 +471,3 @@ class RBM(BaseModel):
 
     def export_endpoints(self):
         return {"reconstruct": (lambda v: self.reconstruct(v), [self.serving_signature()])}
-
-
-def _pseudo_log_likelihoods(rbm, v):
-    """sum_i log sigmoid(F(v^(i)) - F(v)) per sample, v^(i) = v with unit i flipped."""
-    preactivation = rbm._hidden_preactivation(v)  # (batch, hidden)
-    flips = 1.0 - 2.0 * v  # +1 where v_i = 0, -1 where v_i = 1
-    flipped_preactivation = preactivation[:, None, :] + flips[:, :, None] * rbm.kernel[None, :, :]
-    softplus_change = ops.sum(ops.softplus(flipped_preactivation), axis=-1) - ops.sum(
-        ops.softplus(preactivation), axis=-1
-    )[:, None]
-    # F(v^(i)) - F(v) = -b_i * flip_i - (change of the softplus sum).
-    free_energy_change = -rbm.visible_bias[None, :] * flips - softplus_change
-    return ops.sum(ops.log_sigmoid(free_energy_change), axis=-1)
-
-
-def _log_sum_over_states(num_units, log_weight):
-    """log sum over all binary vectors of `num_units` units of exp(log_weight(state))."""
-    partial = []
-    for start in range(0, 2**num_units, ENUMERATION_BLOCK):
-        indices = np.arange(start, min(start + ENUMERATION_BLOCK, 2**num_units))
-        states = ((indices[:, None] >> np.arange(num_units)) & 1).astype("float32")
-        partial.append(float(ops.logsumexp(log_weight(tf.constant(states)))))
-    return float(np.logaddexp.reduce(partial))
-
-
-def _inverse_temperatures(num_betas):
-    """0 = beta_0 < ... < beta_K = 1 with the proportions of Salakhutdinov & Murray 2008
-    (500 up to 0.5, 4,000 up to 0.9, 10,000 up to 1 out of 14,500)."""
-    first = max(1, round(num_betas * 500 / 14500))
-    second = max(1, round(num_betas * 4000 / 14500))
-    third = max(1, num_betas - first - second)
-    return np.concatenate(
-        [
-            np.linspace(0.0, 0.5, first, endpoint=False),
-            np.linspace(0.5, 0.9, second, endpoint=False),
-            np.linspace(0.9, 1.0, third + 1),
-        ]
-    ).astype("float32")
-
-
-@tf.function(reduce_retracing=True)
-def _ais_log_weights(kernel, visible_bias, hidden_bias, base_bias, betas, num_chains, seed):
-    def log_unnormalised(v, beta):
-        """log p*_beta(v) = (1 - beta) b_A'v + beta b'v + sum_j softplus(beta (c_j + v'W_j))."""
-        return (
-            (1.0 - beta) * tf.linalg.matvec(v, base_bias)
-            + beta * tf.linalg.matvec(v, visible_bias)
-            + tf.reduce_sum(tf.nn.softplus(beta * (tf.matmul(v, kernel) + hidden_bias)), axis=-1)
-        )
-
-    n_visible = tf.shape(kernel)[0]
-    uniform = tf.random.stateless_uniform((num_chains, n_visible), seed=tf.stack([seed, -1]))
-    v = tf.cast(uniform < tf.sigmoid(base_bias), tf.float32)
-    log_weights = tf.zeros((num_chains,))
-    for k in tf.range(1, tf.shape(betas)[0]):
-        beta = betas[k]
-        log_weights += log_unnormalised(v, beta) - log_unnormalised(v, betas[k - 1])
-        # One Gibbs transition that leaves p_beta invariant.
-        hidden = tf.sigmoid(beta * (tf.matmul(v, kernel) + hidden_bias))
-        hidden_uniform = tf.random.stateless_uniform(tf.shape(hidden), seed=tf.stack([seed, 2 * k]))
-        h = tf.cast(hidden_uniform < hidden, tf.float32)
-        visible = tf.sigmoid((1.0 - beta) * base_bias + beta * (tf.matmul(h, kernel, transpose_b=True) + visible_bias))
-        visible_uniform = tf.random.stateless_uniform(tf.shape(visible), seed=tf.stack([seed, 2 * k + 1]))
-        v = tf.cast(visible_uniform < visible, tf.float32)
-    return log_weights
-
-
-def _annealed_importance_sampling(rbm, base_bias, num_chains, betas, seed):
-    log_weights = _ais_log_weights(
-        tf.convert_to_tensor(rbm.kernel), tf.convert_to_tensor(rbm.visible_bias),
-        tf.convert_to_tensor(rbm.hidden_bias), tf.constant(base_bias), tf.constant(betas),
-        tf.constant(num_chains), tf.constant(seed),
-    ).numpy().astype("float64")
-    # The base model has no interactions: log Z_A = sum_i softplus(b_A,i) + n_hidden log 2.
-    log_base_partition = float(np.sum(np.logaddexp(0.0, base_bias))) + rbm.n_hidden * np.log(2.0)
-    return log_base_partition + np.logaddexp.reduce(log_weights) - np.log(num_chains)
-
-
-@tf.function(reduce_retracing=True)
-def _gibbs_chain_means(kernel, visible_bias, hidden_bias, gaussian, num_samples, steps, seed):
-    def visible_mean(h):
-        preactivation = tf.matmul(h, kernel, transpose_b=True) + visible_bias
-        return preactivation if gaussian else tf.sigmoid(preactivation)
-
-    n_visible = tf.shape(kernel)[0]
-    shape = tf.stack([num_samples, n_visible])
-    if gaussian:
-        v = visible_bias + tf.random.stateless_normal(shape, seed=tf.stack([seed, -1]))
-    else:
-        v = tf.cast(tf.random.stateless_uniform(shape, seed=tf.stack([seed, -1])) < tf.sigmoid(visible_bias), tf.float32)
-    mean = tf.zeros(shape)
-    for step in tf.range(steps):
-        probabilities = tf.sigmoid(tf.matmul(v, kernel) + hidden_bias)
-        h = tf.cast(tf.random.stateless_uniform(tf.shape(probabilities), seed=tf.stack([seed, 2 * step])) < probabilities, tf.float32)
-        mean = visible_mean(h)
-        noise_seed = tf.stack([seed, 2 * step + 1])
-        if gaussian:
-            v = mean + tf.random.stateless_normal(shape, seed=noise_seed)
-        else:
-            v = tf.cast(tf.random.stateless_uniform(shape, seed=noise_seed) < mean, tf.float32)
-    return mean
-
-
-def _sample_chains(rbm, num_samples, steps, seed):
-    return _gibbs_chain_means(
-        tf.convert_to_tensor(rbm.kernel), tf.convert_to_tensor(rbm.visible_bias),
-        tf.convert_to_tensor(rbm.hidden_bias), rbm.visible == "gaussian",
-        tf.constant(num_samples), tf.constant(steps), tf.constant(seed),
-    )
-
-

@@ -3,18 +3,10 @@
 from keras import ops
 
 from keras_dl.models.autoencoder import Autoencoder
-from keras_dl.models.base_model import mean_over_replicas
+from keras_dl.models.batch_utils import mean_over_replicas
+from keras_dl.models.divergences import bernoulli_kl_divergence
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
-
-
-def kl_divergence_bernoulli(target, mean_activation):
-    """sum_j KL(rho || rho_hat_j) = rho log(rho / rho_hat) + (1 - rho) log((1 - rho) / (1 - rho_hat))."""
-    mean_activation = ops.clip(mean_activation, 1e-7, 1.0 - 1e-7)
-    return ops.sum(
-        target * ops.log(target / mean_activation)
-        + (1.0 - target) * ops.log((1.0 - target) / (1.0 - mean_activation))
-    )
 
 
 @keras_dl_export("keras_dl.models.SparseAutoencoder")
@@ -51,17 +43,17 @@ class SparseAutoencoder(Autoencoder):
     tracker_names = ("loss", "sparsity_loss")
 
     def __init__(self, encoder, decoder, sparsity_target=0.05, sparsity_weight=1e-3, **kwargs):
+        super().__init__(encoder, decoder, **kwargs)
         self.sparsity_target = validation.rate("sparsity_target", sparsity_target)
         if self.sparsity_target == 0.0:
             raise ValueError("`sparsity_target` must be in (0, 1), received: 0.0")
         self.sparsity_weight = validation.non_negative_float("sparsity_weight", sparsity_weight)
-        super().__init__(encoder, decoder, **kwargs)
 
-    def code_penalties(self, inputs, training):
-        codes = ops.cast(self.encode(inputs, training=training), "float32")
+    def code_penalties(self, codes, inputs, training):
+        codes = ops.cast(codes, "float32")
         codes = ops.reshape(codes, (ops.shape(codes)[0], -1))
         mean_activation = mean_over_replicas(ops.mean(codes, axis=0))
-        penalty = kl_divergence_bernoulli(self.sparsity_target, mean_activation)
+        penalty = bernoulli_kl_divergence(self.sparsity_target, mean_activation)
         return {"sparsity_loss": self.sparsity_weight * penalty}
 
     def get_config(self):

@@ -1,21 +1,18 @@
 """The variational autoencoder."""
 
 import keras
+import numpy as np
 import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.autoencoder import Autoencoder
-from keras_dl.models.base_model import input_of, tensor_specs
+from keras_dl.models.batch_utils import input_of, tensor_specs
+from keras_dl.models.divergences import gaussian_kl_divergence
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
+from keras_dl.utils.image_grid import as_images, image_grid
 
 LIKELIHOODS = ("bernoulli", "gaussian")
-
-
-def gaussian_kl_divergence(mean, log_variance):
-    """KL(N(mean, exp(log_variance)) || N(0, I)) per sample, summed over latent units:
-    -1/2 sum(1 + log sigma^2 - mu^2 - sigma^2)  (Kingma & Welling 2014, appendix B)."""
-    return -0.5 * ops.sum(1.0 + log_variance - ops.square(mean) - ops.exp(log_variance), axis=-1)
 
 
 def negative_log_likelihood(likelihood, inputs, reconstructions):
@@ -67,26 +64,40 @@ class VariationalAutoencoder(Autoencoder):
     """
 
     tracker_names = ("loss", "reconstruction_loss", "kl_loss")
+    accepts_compiled_loss = False
 
     def __init__(self, encoder, decoder, latent_dim, beta=1.0, likelihood="bernoulli", **kwargs):
+        super().__init__(encoder, decoder, **kwargs)
         self.latent_dim = validation.positive_int("latent_dim", latent_dim)
         self.beta = validation.non_negative_float("beta", beta)
         self.likelihood = validation.one_of("likelihood", likelihood, LIKELIHOODS)
-        super().__init__(encoder, decoder, **kwargs)
+        if isinstance(encoder, keras.Model) and getattr(encoder, "inputs", None):
+            self._check_encoder_output(encoder.output_shape)
+
+    def _check_encoder_output(self, shape):
+        if shape[-1] != 2 * self.latent_dim:
+            raise ValueError(
+                f"The encoder must output 2 * latent_dim = {2 * self.latent_dim} values (mean and "
+                f"log-variance), but its output shape is {shape}"
+            )
 
     def build(self, input_shape):
         if not self.encoder.built:
             self.encoder.build(input_shape)
-        encoded = self.encoder.compute_output_shape(input_shape)
-        if encoded[-1] != 2 * self.latent_dim:
-            raise ValueError(
-                f"The encoder must output 2 * latent_dim = {2 * self.latent_dim} values (mean and "
-                f"log-variance), but its output shape is {encoded}"
-            )
+        self._check_encoder_output(self.encoder.compute_output_shape(input_shape))
         if not self.decoder.built:
             self.decoder.build((None, self.latent_dim))
-        self.serving_input_shape = input_shape
+        self.serving_input_shape = (None, *input_shape[1:])
         self.built = True
+
+    def check_data(self, x, y):
+        x = np.asarray(x)
+        if self.likelihood == "bernoulli" and x.size and (x.min() < 0 or x.max() > 1):
+            raise ValueError(
+                "VariationalAutoencoder: the Bernoulli likelihood needs data in [0, 1], but `x` "
+                f"holds values in [{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / "
+                "255) or use likelihood='gaussian'"
+            )
 
     def encode_distribution(self, inputs, training=False):
         """`(mean, log_variance)` of q(z | x)."""
@@ -113,7 +124,7 @@ class VariationalAutoencoder(Autoencoder):
         reconstructions = ops.cast(self.decode(codes, training=training), "float32")
         reconstruction = ops.mean(negative_log_likelihood(self.likelihood, inputs, reconstructions))
         kl = ops.mean(gaussian_kl_divergence(mean, log_variance))
-        loss = reconstruction + self.beta * kl + self._regularization()
+        loss = reconstruction + self.beta * kl + self.layer_losses()
         logs = {"loss": loss, "reconstruction_loss": reconstruction, "kl_loss": kl}
         return loss, logs, (inputs, reconstructions)
 
@@ -123,12 +134,23 @@ class VariationalAutoencoder(Autoencoder):
         With an int `seed` the samples are reproducible (and equal to those of
         the exported `generate` endpoint with the same seed).
         """
+        if not tf.is_tensor(num_samples):
+            num_samples = validation.positive_int("num_samples", num_samples)
         shape = (num_samples, self.latent_dim)
         if seed is None:
             codes = keras.random.normal(shape, seed=self.seed_generator)
         else:
             codes = tf.random.stateless_normal(shape, seed=tf.stack([tf.cast(seed, tf.int32), 0]))
         return self.decode(codes)
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"samples": grid}` of prior samples, with the reconstructions of `inputs`
+        when given (for `keras_dl.callbacks.ImageSampler`)."""
+        samples = keras.ops.convert_to_numpy(self.generate(num_images, seed=seed))
+        grids = {"samples": image_grid(as_images(samples))}
+        if inputs is not None:
+            grids.update(super().summary_images(num_images, seed, inputs))
+        return grids
 
     def get_config(self):
         config = super().get_config()

@@ -4,6 +4,18 @@ import numpy as np
 import tensorflow as tf
 
 
+def as_images(array):
+    """Images `(n, h, w[, c])` from model outputs; flat vectors of square length become
+    square images."""
+    array = np.asarray(array, dtype="float32")
+    if array.ndim == 2:
+        side = int(round(np.sqrt(array.shape[1])))
+        if side * side != array.shape[1]:
+            raise ValueError(f"cannot show vectors of length {array.shape[1]} as square images")
+        array = array.reshape(-1, side, side)
+    return array
+
+
 def image_grid(images, columns=None, padding=1):
     """Tiles `images` `(n, height, width[, channels])` into one `(H, W, channels)` array.
 

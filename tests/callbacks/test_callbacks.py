@@ -52,7 +52,7 @@ def test_image_sampler_writes_grids_for_each_kind_of_model(tmp_path):
     autoencoder.compile(optimizer="adam")
     rbm = models.RBM(9, seed=0)
     rbm.compile(optimizer="sgd")
-    for name, model, expected in [("gan", gan, ["samples"]), ("vae", vae, ["samples"]),
+    for name, model, expected in [("gan", gan, ["samples"]), ("vae", vae, ["samples", "reconstructions"]),
                                   ("autoencoder", autoencoder, ["reconstructions"]),
                                   ("rbm", rbm, ["rbm_filters", "rbm_gibbs_samples"])]:
         sampler = callbacks.ImageSampler(log_dir=str(tmp_path / name), image_dir=str(tmp_path / name / "png"),

@@ -83,7 +83,7 @@ def test_sparsity_penalty_is_the_kl_divergence():
     rho_hat = np.asarray(model.encode(x)).mean(axis=0).astype("float64")
     rho = 0.1
     expected = 0.5 * np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
-    assert float(model.code_penalties(x, training=False)["sparsity_loss"]) == pytest.approx(expected, rel=1e-4)
+    assert float(model.code_penalties(model.encode(x), x, training=False)["sparsity_loss"]) == pytest.approx(expected, rel=1e-4)
     with pytest.raises(ValueError, match="sparsity_target"):
         models.SparseAutoencoder(dense(5, 6), dense(6, 5), sparsity_target=0.0)
 
@@ -97,7 +97,7 @@ def test_contractive_penalty_matches_the_closed_form_for_a_sigmoid_layer():
     h = np.asarray(model.encode(x), "float64")
     closed_form = np.sum((h * (1 - h)) ** 2 * np.sum(W**2, axis=0), axis=1)
     np.testing.assert_allclose(model.jacobian_frobenius_norm_squared(x), closed_form, rtol=1e-4)
-    penalty = float(model.code_penalties(x, training=False)["contractive_loss"])
+    penalty = float(model.code_penalties(model.encode(x), x, training=False)["contractive_loss"])
     assert penalty == pytest.approx(2.0 * closed_form.mean(), rel=1e-4)
 
 

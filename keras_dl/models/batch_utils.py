@@ -1,0 +1,59 @@
+"""Small helpers on batches and data that the models share."""
+
+import numpy as np
+import tensorflow as tf
+
+
+def input_of(data):
+    """The model input of a batch that `fit` gives as `x` or `(x, ...)`."""
+    return data[0] if isinstance(data, (tuple, list)) else data
+
+
+def batch_size_of(data):
+    """The number of samples in a batch of any nesting (first dimension of its first tensor)."""
+    return tf.shape(tf.nest.flatten(data)[0])[0]
+
+
+def tensor_specs(shapes):
+    """`tf.TensorSpec`s with a free batch dimension for a shape or a list of shapes."""
+    if isinstance(shapes, list):
+        return [tf.TensorSpec((None, *shape[1:]), tf.float32) for shape in shapes]
+    return tf.TensorSpec((None, *shapes[1:]), tf.float32)
+
+
+def mean_over_replicas(value):
+    """The mean of `value` over the replicas in sync (differentiable; `value` itself
+    outside a distribution strategy): batch statistics of the global batch."""
+    context = tf.distribute.get_replica_context()
+    if context is None or context.num_replicas_in_sync == 1:
+        return value
+    return context.all_reduce("MEAN", value)
+
+
+def first_batch(x, y=None):
+    """What `fit(x, y)` trains on first, as NumPy: all of `(x, y)` for arrays (they are
+    already in memory), the first element for a `tf.data.Dataset`.
+
+    Returns:
+        `(x, y)`: nested NumPy arrays (`y` None when there are no targets), or
+        None for an empty dataset.
+    """
+    if isinstance(x, tf.data.Dataset):
+        for element in x.take(1):
+            element = tf.nest.map_structure(np.asarray, element)
+            if not isinstance(element, tuple):
+                return element, None
+            return element[0], element[1] if len(element) > 1 else None
+        return None
+    as_array = lambda value: value if isinstance(value, np.ndarray) else np.asarray(value)  # noqa: E731
+    return tf.nest.map_structure(as_array, x), (
+        None if y is None else tf.nest.map_structure(as_array, y)
+    )
+
+
+def num_samples(x):
+    """The number of samples of `fit`'s data (first dimension of its first array), or
+    None for a dataset or a generator."""
+    if x is None or isinstance(x, tf.data.Dataset) or not hasattr(x, "__len__"):
+        return None
+    return len(tf.nest.flatten(x)[0])

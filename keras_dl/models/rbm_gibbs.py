@@ -1,0 +1,117 @@
+"""Block Gibbs sampling in a restricted Boltzmann machine: the one kernel that
+training (CD-k, PCD), sampling and annealed importance sampling share.
+
+The kernel samples from the tempered family of Salakhutdinov & Murray (2008),
+p_beta(v, h) ∝ exp((1 - beta) b_A'v - beta E(v, h)), which is the RBM itself at
+`beta = 1` and a model without interactions (biases `b_A`) at `beta = 0`.
+Random numbers come from a `draw` object with `uniform(shape)` and
+`normal(shape)`, so the same kernel runs with a `keras.random.SeedGenerator`
+(training) or with stateless seeds inside a compiled loop.
+"""
+
+import collections
+
+import keras
+import tensorflow as tf
+from keras import ops
+
+RBMWeights = collections.namedtuple("RBMWeights", "kernel visible_bias hidden_bias gaussian")
+RBMWeights.__doc__ = """The parameters of an RBM: `kernel` W, `visible_bias` b, `hidden_bias` c
+and whether the visible units are Gaussian (else Bernoulli)."""
+
+
+def hidden_preactivation(weights, v):
+    """c + v'W."""
+    return ops.matmul(v, weights.kernel) + weights.hidden_bias
+
+
+def visible_mean(weights, h, beta=1.0, base_bias=None):
+    """E[v | h] under p_beta: sigmoid(beta (b + Wh) + (1 - beta) b_A) for Bernoulli
+    units, b + Wh for Gaussian units (which are only sampled at beta = 1)."""
+    preactivation = ops.matmul(h, ops.transpose(weights.kernel)) + weights.visible_bias
+    if weights.gaussian:
+        return preactivation
+    if base_bias is not None:
+        preactivation = beta * preactivation + (1.0 - beta) * base_bias
+    return ops.sigmoid(preactivation)
+
+
+def sample_bernoulli(probabilities, draw):
+    return ops.cast(draw.uniform(ops.shape(probabilities)) < probabilities, probabilities.dtype)
+
+
+def gibbs_step(weights, v, draw, beta=1.0, base_bias=None, hidden_probabilities=None):
+    """One step v -> h -> v of block Gibbs sampling from p_beta.
+
+    Args:
+        weights: `RBMWeights`.
+        v: visible states `(batch, n_visible)`.
+        draw: the source of random numbers (`uniform(shape)`, `normal(shape)`).
+        beta: the inverse temperature (1: the RBM).
+        base_bias: `b_A`, the biases of the model at beta = 0 (None at beta = 1).
+        hidden_probabilities: P(h = 1 | v), when the caller has it already.
+
+    Returns:
+        `(v_next, mean)`: the new visible states and E[v | h] they were drawn around.
+    """
+    if hidden_probabilities is None:
+        hidden_probabilities = ops.sigmoid(beta * hidden_preactivation(weights, v))
+    mean = visible_mean(weights, sample_bernoulli(hidden_probabilities, draw), beta, base_bias)
+    if weights.gaussian:
+        return mean + draw.normal(ops.shape(mean)), mean
+    return sample_bernoulli(mean, draw), mean
+
+
+class SeededDraw:
+    """Random numbers from a `keras.random.SeedGenerator` (stateful, for training)."""
+
+    def __init__(self, seed_generator):
+        self.seed_generator = seed_generator
+
+    def uniform(self, shape):
+        return keras.random.uniform(shape, seed=self.seed_generator)
+
+    def normal(self, shape):
+        return keras.random.normal(shape, seed=self.seed_generator)
+
+
+class StatelessDraw:
+    """Random numbers from stateless seeds `(seed, stream)`, `stream` advancing by one
+    per draw: reproducible, and usable inside a compiled loop over `step`."""
+
+    def __init__(self, seed, step):
+        self.seed = seed
+        self.stream = 2 * step
+
+    def _next_seed(self):
+        seed = tf.stack([self.seed, self.stream])
+        self.stream += 1
+        return seed
+
+    def uniform(self, shape):
+        return tf.random.stateless_uniform(shape, seed=self._next_seed())
+
+    def normal(self, shape):
+        return tf.random.stateless_normal(shape, seed=self._next_seed())
+
+
+def initial_visible_states(weights, num_chains, seed, base_bias=None):
+    """Chains' starting states: from the biases' independent model (Bernoulli(sigmoid(b_A)),
+    b_A = b by default) or N(b, I) for Gaussian units."""
+    draw = StatelessDraw(seed, -1)
+    shape = tf.stack([num_chains, tf.shape(weights.kernel)[0]])
+    if weights.gaussian:
+        return weights.visible_bias + draw.normal(shape)
+    bias = weights.visible_bias if base_bias is None else base_bias
+    return sample_bernoulli(tf.broadcast_to(tf.sigmoid(bias), shape), draw)
+
+
+@tf.function(reduce_retracing=True)
+def gibbs_chain_means(weights, num_samples, steps, seed):
+    """Runs `num_samples` chains from the biases' model for `steps` steps; returns the
+    last E[v | h] of each."""
+    v = initial_visible_states(weights, num_samples, seed)
+    mean = tf.zeros_like(v)
+    for step in tf.range(steps):
+        v, mean = gibbs_step(weights, v, StatelessDraw(seed, step))
+    return mean

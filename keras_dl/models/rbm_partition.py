@@ -1,0 +1,92 @@
+"""The log partition function log Z of an RBM: exact enumeration, and annealed
+importance sampling (Neal 2001; Salakhutdinov & Murray, "On the Quantitative
+Analysis of Deep Belief Networks", ICML 2008)."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_dl.models.rbm_gibbs import StatelessDraw, gibbs_step, initial_visible_states
+
+MAX_ENUMERATED_UNITS = 20
+ENUMERATION_BLOCK = 2**14
+BETAS_PER_CALL = 1000
+
+
+def log_sum_over_binary_states(num_units, log_weight):
+    """log sum over all binary vectors of `num_units` units of exp(log_weight(states))."""
+    partial = []
+    for start in range(0, 2**num_units, ENUMERATION_BLOCK):
+        indices = np.arange(start, min(start + ENUMERATION_BLOCK, 2**num_units))
+        states = ((indices[:, None] >> np.arange(num_units)) & 1).astype("float32")
+        partial.append(float(tf.reduce_logsumexp(log_weight(tf.constant(states)))))
+    return float(np.logaddexp.reduce(partial))
+
+
+def ais_inverse_temperatures(num_betas):
+    """0 = beta_0 < ... < beta_K = 1 in the proportions of Salakhutdinov & Murray 2008
+    (500 up to 0.5, 4,000 up to 0.9, 10,000 up to 1 out of 14,500)."""
+    first = max(1, round(num_betas * 500 / 14500))
+    second = max(1, round(num_betas * 4000 / 14500))
+    third = max(1, num_betas - first - second)
+    return np.concatenate(
+        [
+            np.linspace(0.0, 0.5, first, endpoint=False),
+            np.linspace(0.5, 0.9, second, endpoint=False),
+            np.linspace(0.9, 1.0, third + 1),
+        ]
+    ).astype("float32")
+
+
+def log_tempered_marginal(weights, base_bias, v, beta):
+    """log p*_beta(v) = (1 - beta) b_A'v + beta b'v + sum_j softplus(beta (c_j + v'W_j)),
+    the unnormalised visible marginal of the tempered model (Bernoulli units)."""
+    return (
+        (1.0 - beta) * tf.linalg.matvec(v, base_bias)
+        + beta * tf.linalg.matvec(v, weights.visible_bias)
+        + tf.reduce_sum(tf.nn.softplus(beta * (tf.matmul(v, weights.kernel) + weights.hidden_bias)),
+                        axis=-1)
+    )
+
+
+@tf.function(reduce_retracing=True)
+def _anneal(weights, base_bias, betas, v, log_weights, seed, first_step):
+    """Moves the chains, now at `betas[0]`, through `betas[1:]`, adding to the importance
+    log-weights `log p*_k(v) - log p*_{k-1}(v)` before each transition."""
+    for k in tf.range(1, tf.shape(betas)[0]):
+        log_weights += log_tempered_marginal(weights, base_bias, v, betas[k]) - (
+            log_tempered_marginal(weights, base_bias, v, betas[k - 1])
+        )
+        v, _ = gibbs_step(weights, v, StatelessDraw(seed, first_step + k), betas[k], base_bias)
+    return v, log_weights
+
+
+def annealed_importance_sampling(weights, base_bias, num_chains, num_betas, seed, verbose=0):
+    """Estimates log Z of a Bernoulli RBM by annealing from the base-rate model
+    p_A(v) ∝ exp(b_A'v), whose log Z_A = sum_i softplus(b_A,i) + n_hidden log 2.
+
+    Returns:
+        `(log_z, low, high)`: the estimate log(Z_A mean(w)) and log(Z_A (mean(w) -/+
+        3 std(w) / sqrt(num_chains))), the interval Salakhutdinov & Murray report
+        (`low` is -inf when the lower end is not positive).
+    """
+    betas = ais_inverse_temperatures(num_betas)
+    base_bias = tf.constant(base_bias, tf.float32)
+    v = initial_visible_states(weights, num_chains, seed, base_bias)
+    log_weights = tf.zeros((num_chains,))
+    progress = keras.utils.Progbar(len(betas) - 1, unit_name="beta") if verbose else None
+    for start in range(0, len(betas) - 1, BETAS_PER_CALL):
+        chunk = betas[start : start + BETAS_PER_CALL + 1]
+        v, log_weights = _anneal(weights, base_bias, tf.constant(chunk), v, log_weights,
+                                 tf.constant(seed), tf.constant(start))
+        if progress is not None:
+            progress.update(start + len(chunk) - 1)
+    log_weights = log_weights.numpy().astype("float64")
+    n_hidden = int(weights.kernel.shape[1])
+    log_base = float(np.sum(np.logaddexp(0.0, base_bias.numpy()))) + n_hidden * np.log(2.0)
+    largest = log_weights.max()
+    ratios = np.exp(log_weights - largest)
+    mean, spread = ratios.mean(), 3.0 * ratios.std() / np.sqrt(num_chains)
+    offset = log_base + largest
+    low = offset + np.log(mean - spread) if mean > spread else -np.inf
+    return offset + np.log(mean), low, offset + np.log(mean + spread)

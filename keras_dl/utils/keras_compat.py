@@ -1,0 +1,112 @@
+"""Everything keras_dl relies on in Keras beyond its public API, in one place.
+
+Each function says which Keras attribute or behaviour it depends on (Keras
+3.x, TensorFlow backend); `tests/utils/test_keras_compat.py` checks each of
+them, so an upgrade of Keras that changes one fails there, loudly, instead of
+somewhere inside a training step. Library code outside this module uses the
+public API only.
+"""
+
+import tensorflow as tf
+from keras import ops
+
+
+def compiled_metrics(model):
+    """The `CompileMetrics` that `compile(metrics=...)` created, or None.
+
+    Relies on `Trainer._compile_metrics`. Models with their own loss trackers
+    list it in their `metrics` beside the trackers, without Keras' own `loss`
+    tracker (which such models never update).
+    """
+    return model._compile_metrics
+
+
+def build_compiled_metrics(model, y_true, y_pred):
+    """Builds the compiled metrics on the pair a model's objective compares.
+
+    Keras builds them when it first sees a batch, from `(y, model(x))`
+    (`Trainer._symbolic_build` under a strategy). For models whose metrics
+    compare other pairs (an RBM's data and reconstructions, whose `call`
+    gives hidden probabilities), they are built here first, on the right
+    pair, so that Keras leaves them as they are (`CompileMetrics.build`).
+    """
+    metrics = compiled_metrics(model)
+    if metrics is not None and not metrics.built:
+        metrics.build(y_true, y_pred)
+
+
+def call_has_training_arg(layer):
+    """Whether `layer.call` takes a `training` argument (`Layer._call_has_training_arg`)."""
+    return layer._call_has_training_arg
+
+
+def unscaled_compiled_loss(model, x, y, y_pred, sample_weight=None, training=True):
+    """The compiled loss (plus `model.losses`) as the plain mean over this replica's batch.
+
+    Under a `tf.distribute` strategy, Keras divides every loss it reduces by
+    the number of replicas in sync (`keras.src.losses.loss.
+    scale_loss_for_distribution`, also applied to `model.losses`), so that
+    gradients summed over replicas average them. keras_dl's gradient steps
+    divide the whole objective once themselves (`BaseModel.gradient_step`),
+    so this undoes Keras' division.
+    """
+    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
+                              training=training)
+    return ops.cast(loss, "float32") * replicas_in_sync()
+
+
+def replicas_in_sync():
+    """The number of replicas of the current `tf.distribute` strategy (1 outside one)."""
+    return tf.distribute.get_strategy().num_replicas_in_sync
+
+
+def _in_multi_worker_mode(strategy):
+    return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and (
+        strategy.extended._in_multi_worker_mode()
+    )
+
+
+class MultiWorkerSymbolicBuild:
+    """A `keras.Model` mixin: `fit` under a multi-worker strategy with integer labels.
+
+    Before training under a strategy, Keras' TensorFlow trainer builds the
+    model from the first batch, which it first averages over replicas with
+    `strategy.reduce("MEAN", batch)` (`TensorFlowTrainer._maybe_symbolic_build`);
+    under a `MultiWorkerMirroredStrategy` in multi-worker mode that fails for
+    batches with integer tensors, e.g. `(images, labels)` ("Attempt to
+    convert a value (PerReplica ...) to a Tensor"). Building from this
+    worker's own replica of the batch gives the same shapes and dtypes.
+    """
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        if data_batch is None and iterator is not None and _in_multi_worker_mode(
+            self.distribute_strategy
+        ):
+            for _, _, batches in iterator:
+                data_batch = tf.nest.map_structure(
+                    lambda value: self.distribute_strategy.experimental_local_results(value)[0]
+                    if isinstance(value, tf.distribute.DistributedValues) else value,
+                    next(batches),
+                )
+                break
+            iterator = None
+        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
+
+
+def logs_reducible_across_workers(logs):
+    """Logs that `fit` can reduce under a multi-worker strategy.
+
+    Keras' TensorFlow trainer reduces a step's logs with
+    `strategy.reduce("MEAN", value, axis=0)` under a
+    `MultiWorkerMirroredStrategy` in multi-worker mode
+    (`keras.src.backend.tensorflow.trainer.reduce_per_replica`), which fails
+    on scalars ("Invalid reduction dimension 0 for input with 0 dimensions",
+    tensorflow/tensorflow#72388). Giving each scalar a leading axis of one
+    makes that reduction the mean over the replicas, a scalar again. Other
+    strategies get the logs unchanged.
+    """
+    in_replica = tf.distribute.has_strategy() and not tf.distribute.in_cross_replica_context()
+    if not (in_replica and _in_multi_worker_mode(tf.distribute.get_strategy())):
+        return logs
+    return {name: ops.reshape(value, (1,)) if len(ops.shape(value)) == 0 else value
+            for name, value in logs.items()}

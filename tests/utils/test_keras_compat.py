@@ -1,0 +1,85 @@
+"""The Keras behaviours and attributes that `keras_dl.utils.keras_compat` relies on.
+
+Each test fails loudly when an upgrade of Keras changes one of them."""
+
+import inspect
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from keras_dl.testing import two_replica_strategy
+from keras_dl.utils import keras_compat
+
+
+def dense_model():
+    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+
+
+def test_compiled_metrics_is_the_compile_metrics_container():
+    model = dense_model()
+    model.compile(optimizer="sgd", loss="mse")
+    assert keras_compat.compiled_metrics(model) is None
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    metrics = keras_compat.compiled_metrics(model)
+    assert metrics is not None and metrics in model.metrics
+
+
+class WithoutTraining(keras.layers.Layer):
+    def call(self, inputs):
+        return inputs
+
+
+def test_call_has_training_arg():
+    assert keras_compat.call_has_training_arg(keras.layers.Dropout(0.5))
+    assert not keras_compat.call_has_training_arg(WithoutTraining())
+
+
+def test_keras_divides_compiled_losses_by_the_replicas_and_the_compat_undoes_it():
+    x = np.arange(12, dtype="float32").reshape(4, 3)
+    y = np.ones((4, 2), "float32")
+    strategy = two_replica_strategy()
+    with strategy.scope():
+        model = dense_model()
+        model.compile(optimizer="sgd", loss="mse")
+    y_pred = model(x)
+    plain = float(keras.losses.mean_squared_error(y, y_pred).numpy().mean())
+
+    def on_replica(function):
+        values = strategy.run(lambda: function(model, x, y, y_pred))
+        return [float(v) for v in strategy.experimental_local_results(values)]
+
+    scaled = on_replica(lambda m, *data: m.compute_loss(x=data[0], y=data[1], y_pred=data[2]))
+    np.testing.assert_allclose(scaled, [plain / 2, plain / 2], rtol=1e-5)
+    unscaled = on_replica(keras_compat.unscaled_compiled_loss)
+    np.testing.assert_allclose(unscaled, [plain, plain], rtol=1e-5)
+
+
+def test_keras_reduces_multi_worker_logs_along_axis_zero():
+    from keras.src.backend.tensorflow import trainer
+
+    source = inspect.getsource(trainer.reduce_per_replica)
+    assert 'strategy.reduce("MEAN", v, axis=0)' in source
+    logs = {"loss": tf.constant(1.0)}
+    assert keras_compat.logs_reducible_across_workers(logs) is logs  # no multi-worker strategy
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+def test_keras_wraps_only_its_own_optimizer_for_float16(policy):
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        model = dense_model()
+        model.compile(optimizer="sgd", loss="mse")
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
+    wrapped = isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    assert wrapped == (policy == "mixed_float16")
+
+
+def test_layer_variables_hold_the_random_state_that_weights_leave_out():
+    layer = keras.layers.Dropout(0.5, seed=1)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2), layer])
+    weight_ids = {id(w) for w in model.weights}
+    extra = [v for v in model.variables if id(v) not in weight_ids]
+    assert len(extra) == 1 and "seed" in extra[0].path
