@@ -1,0 +1,189 @@
+"""One small case of every keras_dl model kind, for the platform checks.
+
+Each `PlatformCase` builds a model with tiny networks, gives data it trains
+on, and lists the `compile` forms users write for it. The test suite runs
+every case through every platform cell (XLA, mixed precision, two replicas,
+several workers, kill and resume, `.keras`, export); the multi-worker and
+resume checks run the same cases in worker processes, hence this module.
+"""
+
+import collections
+
+import keras
+import numpy as np
+
+from keras_dl import applications, models
+
+FEATURES = 12
+
+PlatformCase = collections.namedtuple(
+    "PlatformCase", "build data compile_forms deterministic export_endpoints serving_inputs",
+    defaults=(None,),
+)
+PlatformCase.__doc__ = """A model kind for the platform checks.
+
+build: `build()` returns a new, uncompiled model (call it in a strategy or
+    dtype-policy scope as needed).
+data: `data(samples)` returns `fit`'s `(x, y)` (`y` None without targets).
+compile_forms: `{form name: compile keyword arguments}`, optimizer excluded.
+deterministic: whether training draws no random numbers (so two replicas
+    must make exactly the update of one).
+export_endpoints: the SavedModel endpoints besides `serve` that take the
+    serving inputs.
+serving_inputs: `serving_inputs(x, y)` gives what `model(...)` (and the
+    `serve` endpoint) takes; None when that is `x` itself.
+"""
+
+
+def _binary(samples, seed=0):
+    return (np.random.default_rng(seed).uniform(size=(samples, FEATURES)) > 0.5).astype("float32")
+
+
+def _dense(inputs, units, activation=None, name=None):
+    return keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)],
+                            name=name)
+
+
+def _autoencoder(cls, code=4, **kwargs):
+    encoder = _dense(FEATURES, code, "sigmoid", name="encoder")
+    decoder = _dense(code, FEATURES, "sigmoid", name="decoder")
+    return cls(encoder, decoder, **kwargs)
+
+
+def _vae():
+    encoder = _dense(FEATURES, 4, name="encoder")
+    decoder = _dense(2, FEATURES, "sigmoid", name="decoder")
+    return models.VariationalAutoencoder(encoder, decoder, latent_dim=2, seed=1)
+
+
+def _gan(**kwargs):
+    generator = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(8, activation="relu"),
+         keras.layers.Dense(FEATURES, activation="sigmoid")], name="generator")
+    discriminator = keras.Sequential(
+        [keras.Input((FEATURES,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)],
+        name="discriminator")
+    return models.GAN(generator, discriminator, latent_dim=3, seed=1, **kwargs)
+
+
+def _conditional_gan():
+    z, label = keras.Input((3,)), keras.Input((1,), dtype="int32")
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(3, 2)(label))
+    hidden = keras.layers.Dense(8, activation="relu")(keras.layers.Concatenate()([z, embedded]))
+    generator = keras.Model([z, label], keras.layers.Dense(FEATURES, activation="sigmoid")(hidden),
+                            name="generator")
+    x, label = keras.Input((FEATURES,)), keras.Input((1,), dtype="int32")
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(3, 2)(label))
+    hidden = keras.layers.Dense(8, activation="relu")(keras.layers.Concatenate()([x, embedded]))
+    discriminator = keras.Model([x, label], keras.layers.Dense(1)(hidden), name="discriminator")
+    return models.ConditionalGAN(generator, discriminator, latent_dim=3, num_classes=3, seed=1)
+
+
+def _latent(x, y):
+    return np.random.default_rng(2).normal(size=(len(x), 3)).astype("float32")
+
+
+def _latent_and_labels(x, y):
+    return [_latent(x, y), np.asarray(y, "int32")]
+
+
+def _source(x, y):
+    return x[0]
+
+
+def _labelled(samples):
+    x = _binary(samples)
+    return x, (x[:, 0] + 2 * x[:, 1]).astype("int32") % 3
+
+
+def _domains(samples):
+    x_source, y_source = _labelled(samples)
+    x_target = np.clip(_binary(samples, seed=1) * 0.8 + 0.1, 0.0, 1.0).astype("float32")
+    return (x_source, x_target), y_source
+
+
+def _domain_adversarial():
+    features = _dense(FEATURES, 8, "relu", name="features")
+    labels = _dense(8, 3, "softmax", name="labels")
+    domains = _dense(8, 1, name="domains")
+    return models.DomainAdversarialModel(features, labels, domains, lambda_=0.5)
+
+
+def _conv_autoencoder():
+    return applications.ConvolutionalAutoencoder((8, 8, 1), filters=(2, 4), latent_dim=3)
+
+
+def _images(samples):
+    return np.random.default_rng(0).uniform(size=(samples, 8, 8, 1)).astype("float32"), None
+
+
+_RECONSTRUCTION_FORMS = {
+    "no_loss": {},
+    "loss": {"loss": "mse"},
+    "loss_and_metrics": {"loss": "binary_crossentropy", "metrics": ["mae"]},
+}
+_OWN_OBJECTIVE_FORMS = {"default": {}, "metrics": {"metrics": ["mse"]}}
+_AUTOENCODER_ENDPOINTS = ("encode",)
+
+
+def _unlabelled(samples):
+    return _binary(samples), None
+
+
+CASES = {
+    "Autoencoder": PlatformCase(lambda: _autoencoder(models.Autoencoder), _unlabelled,
+                                _RECONSTRUCTION_FORMS, True, _AUTOENCODER_ENDPOINTS),
+    "DenoisingAutoencoder": PlatformCase(
+        lambda: _autoencoder(models.DenoisingAutoencoder, noise="masking", seed=1), _unlabelled,
+        _RECONSTRUCTION_FORMS, False, _AUTOENCODER_ENDPOINTS),
+    "SparseAutoencoder": PlatformCase(
+        lambda: _autoencoder(models.SparseAutoencoder, sparsity_weight=0.1), _unlabelled,
+        _RECONSTRUCTION_FORMS, True, _AUTOENCODER_ENDPOINTS),
+    "ContractiveAutoencoder": PlatformCase(
+        lambda: _autoencoder(models.ContractiveAutoencoder, contractive_weight=0.1), _unlabelled,
+        _RECONSTRUCTION_FORMS, True, _AUTOENCODER_ENDPOINTS),
+    "VariationalAutoencoder": PlatformCase(_vae, _unlabelled, _OWN_OBJECTIVE_FORMS, False,
+                                           _AUTOENCODER_ENDPOINTS),
+    "ConvolutionalAutoencoder": PlatformCase(_conv_autoencoder, _images, _RECONSTRUCTION_FORMS,
+                                             True, ()),
+    "RBM": PlatformCase(lambda: models.RBM(6, seed=1), _unlabelled, _OWN_OBJECTIVE_FORMS, False,
+                        ("reconstruct",)),
+    "RBM-persistent": PlatformCase(
+        lambda: models.RBM(6, persistent=True, num_persistent_chains=8, seed=1), _unlabelled,
+        _OWN_OBJECTIVE_FORMS, False, ("reconstruct",)),
+    "RBM-gaussian": PlatformCase(lambda: models.RBM(6, visible="gaussian", seed=1), _unlabelled,
+                                 _OWN_OBJECTIVE_FORMS, False, ("reconstruct",)),
+    "PCA": PlatformCase(lambda: models.PCA(3), _unlabelled, _OWN_OBJECTIVE_FORMS, True,
+                        ("encode",)),
+    "GAN": PlatformCase(_gan, _unlabelled, {"default": {}}, False, (), _latent),
+    "WGAN-GP": PlatformCase(
+        lambda: _gan(loss="wasserstein", gradient_penalty_weight=10.0, discriminator_steps=2),
+        _unlabelled, {"default": {}}, False, (), _latent),
+    "ConditionalGAN": PlatformCase(_conditional_gan, _labelled, {"default": {}}, False, (),
+                                   _latent_and_labels),
+    "DomainAdversarialModel": PlatformCase(
+        _domain_adversarial, _domains,
+        {"loss": {"loss": "sparse_categorical_crossentropy"},
+         "loss_and_metrics": {"loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}},
+        True, ("features",), _source),
+}
+
+
+def serving_inputs(name, x, y):
+    """What `model(...)` of case `name` takes, for the data `(x, y)`."""
+    function = CASES[name].serving_inputs
+    return x if function is None else function(x, y)
+
+
+def compile_case(name, model, form=None, optimizer_factory=None, **kwargs):
+    """Compiles `model` of case `name` with one of the case's compile forms (the first by
+    default) and fresh optimizers (Adam 0.01 unless `optimizer_factory()` gives another)."""
+    case = CASES[name]
+    form = form or next(iter(case.compile_forms))
+    new_optimizer = optimizer_factory or (lambda: keras.optimizers.Adam(0.01))
+    if isinstance(model, models.GAN):
+        model.compile(generator_optimizer=new_optimizer(),
+                      discriminator_optimizer=new_optimizer(), **kwargs)
+    else:
+        model.compile(optimizer=new_optimizer(), **case.compile_forms[form], **kwargs)
+    return model

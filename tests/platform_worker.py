@@ -1,0 +1,147 @@
+"""Worker processes of the platform matrix's slow cells (run by tests/test_platform_matrix.py).
+
+`--mode multi_worker`: trains every case of `keras_dl.testing.platform_cases` under a
+`MultiWorkerMirroredStrategy` in two local worker processes (`TF_CONFIG` on
+127.0.0.1), and the deterministic cases in one plain process with the same global
+batch; saves each one's final weights.
+
+`--mode kill_resume`: trains every case with `keras.callbacks.BackupAndRestore`; the
+first run of each case is killed with SIGKILL at the end of epoch 2 and restarted
+until it finishes; an uninterrupted run of the same cases is the reference.
+
+Writes `<out>/summary.json`: `{case: {role: [weight .npy paths]}}`.
+"""
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_dl.testing.platform_cases import CASES, compile_case
+
+EPOCHS = 4
+GLOBAL_BATCH = 16
+SAMPLES = 32
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for sock in sockets:
+        sock.bind(("127.0.0.1", 0))
+    ports = [sock.getsockname()[1] for sock in sockets]
+    for sock in sockets:
+        sock.close()
+    return ports
+
+
+def run_role(out, role, kinds, check=True):
+    command = [sys.executable, __file__, "--out", out, "--role", role, *kinds]
+    return subprocess.run(command, check=check, timeout=600)
+
+
+def launch(mode, out, kinds):
+    """Starts the roles of `mode` and writes the summary of their weight files."""
+    if mode == "multi_worker":
+        ports = free_ports(2)
+        workers = [f"127.0.0.1:{port}" for port in ports]
+        processes = [
+            subprocess.Popen(
+                [sys.executable, __file__, "--out", out, "--role", f"worker_{index}", *kinds],
+                env={**os.environ, "TF_CONFIG": json.dumps(
+                    {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+                )},
+            )
+            for index in range(2)
+        ]
+        codes = [process.wait(timeout=600) for process in processes]
+        if any(codes):
+            raise SystemExit(f"worker exit codes {codes}")
+        run_role(out, "single", kinds)
+        roles = ["worker_0", "worker_1", "single"]
+    else:
+        run_role(out, "uninterrupted", kinds)
+        while run_role(out, "resumed", kinds, check=False).returncode == -signal.SIGKILL:
+            pass  # killed at the end of an epoch: start again, as a job scheduler would
+        roles = ["uninterrupted", "resumed"]
+    summary = {}
+    for name in CASES:
+        for role in roles:
+            directory = os.path.join(out, role, name)
+            if os.path.isdir(directory):
+                paths = sorted(os.listdir(directory), key=lambda f: int(f.split(".")[0]))
+                summary.setdefault(name, {})[role] = [os.path.join(directory, p) for p in paths]
+    with open(os.path.join(out, "summary.json"), "w") as file:
+        json.dump(summary, file)
+
+
+def train(out, role, kinds):
+    tf.config.experimental.enable_op_determinism()
+    multi_worker = role.startswith("worker")
+    strategy = tf.distribute.MultiWorkerMirroredStrategy() if multi_worker else (
+        tf.distribute.get_strategy()
+    )
+    for name in kinds or CASES:
+        case = CASES[name]
+        directory = os.path.join(out, role, name)
+        if role == "single" and not case.deterministic or os.path.isdir(directory):
+            continue
+        keras.utils.set_random_seed(0)
+        x, y = case.data(SAMPLES)
+        with strategy.scope():
+            model = compile_case(name, case.build())
+        callbacks = []
+        if role == "resumed":
+            callbacks = [keras.callbacks.BackupAndRestore(os.path.join(out, "backup", name)),
+                         KillOnce(os.path.join(out, "killed", name))]
+        if multi_worker:
+            data = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
+            options = tf.data.Options()
+            options.experimental_distribute.auto_shard_policy = (
+                tf.data.experimental.AutoShardPolicy.DATA
+            )
+            model.fit(data.batch(GLOBAL_BATCH).with_options(options), epochs=EPOCHS, verbose=0)
+        else:
+            model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=EPOCHS, verbose=0, shuffle=False,
+                      callbacks=callbacks)
+        os.makedirs(directory)
+        for index, weight in enumerate(model.trainable_weights):
+            np.save(os.path.join(directory, f"{index}.npy"), np.asarray(weight))
+
+
+class KillOnce(keras.callbacks.Callback):
+    """Kills this process with SIGKILL at the end of epoch 2, once per marker file."""
+
+    def __init__(self, marker):
+        super().__init__()
+        self.marker = marker
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 1 and not os.path.exists(self.marker):
+            os.makedirs(os.path.dirname(self.marker), exist_ok=True)
+            open(self.marker, "w").close()
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+def main():
+    keras.config.disable_traceback_filtering()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--mode", choices=["multi_worker", "kill_resume"])
+    parser.add_argument("--role")
+    parser.add_argument("kinds", nargs="*", help="case names (default: all)")
+    args = parser.parse_args()
+    if args.mode:
+        launch(args.mode, args.out, args.kinds)
+    else:
+        train(args.out, args.role, args.kinds)
+
+
+if __name__ == "__main__":
+    main()

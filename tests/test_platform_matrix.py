@@ -1,0 +1,216 @@
+"""The platform matrix: every model kind in every configuration users run.
+
+    kind (keras_dl.testing.platform_cases.CASES)  x  cell:
+
+    xla             compile(jit_compile=True) + fit: finite logs, one per metric
+    mixed_float16   global policy: trains finite with loss scaling, variables float32,
+                    .keras round trip under the policy, training goes on
+    mixed_bfloat16  the same under bfloat16
+    two_replicas    every compile form (with/without loss=, with metrics=) under a
+                    two-replica MirroredStrategy; deterministic kinds end with the
+                    weights of one replica with the same global batch
+    keras_file      .keras round trip (safe mode, no custom_objects): same answers,
+                    optimizer state, and (deterministic kinds) the same next epoch
+    export          SavedModel endpoints answer like the Keras model
+    multi_worker    (slow) fit under MultiWorkerMirroredStrategy, two local worker
+                    processes: same weights on both; deterministic kinds equal one
+                    process with the same global batch
+    kill_resume     (slow) SIGKILL at the end of an epoch, restart with
+                    BackupAndRestore: the final weights equal an uninterrupted run's
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+from keras_dl import models
+from keras_dl.testing import (
+    assert_export_matches,
+    assert_keras_file_round_trip,
+    two_replica_strategy,
+)
+from keras_dl.testing.platform_cases import CASES, compile_case, serving_inputs
+
+KINDS = sorted(CASES)
+SAMPLES = 32
+WORKER = os.path.join(os.path.dirname(__file__), "platform_worker.py")
+
+
+def fit(model, x, y, epochs=2, **kwargs):
+    return model.fit(x, y, batch_size=8, epochs=epochs, verbose=0, shuffle=False, **kwargs).history
+
+
+def assert_finite_logs(model, history):
+    assert set(history) == {metric.name for metric in model.metrics} or all(
+        name in history for name in model.tracker_names
+    ), history
+    for name, values in history.items():
+        assert np.all(np.isfinite(values)), (name, values)
+
+
+def trainable_arrays(model):
+    return [np.asarray(weight) for weight in model.trainable_weights]
+
+
+def check_xla(name, tmp_path):
+    x, y = CASES[name].data(SAMPLES)
+    model = compile_case(name, CASES[name].build(), jit_compile=True)
+    assert_finite_logs(model, fit(model, x, y))
+
+
+def check_mixed_precision(policy):
+    def check(name, tmp_path):
+        x, y = CASES[name].data(SAMPLES)
+        keras.mixed_precision.set_global_policy(policy)
+        try:
+            model = compile_case(name, CASES[name].build())
+            assert_finite_logs(model, fit(model, x, y))
+            assert {weight.dtype for weight in model.weights} == {"float32"}, name
+            restored = assert_keras_file_round_trip(
+                model, serving_inputs(name, x, y), str(tmp_path), atol=1e-2
+            )
+            assert_finite_logs(restored, fit(restored, x, y, epochs=1))
+        finally:
+            keras.mixed_precision.set_global_policy("float32")
+
+    return check
+
+
+def check_two_replicas(name, tmp_path):
+    case = CASES[name]
+    x, y = case.data(SAMPLES)
+    strategy = two_replica_strategy()
+    for form in case.compile_forms:
+        single = compile_case(name, case.build(), form)
+        single.build_from_data(x)
+        with strategy.scope():
+            mirrored = compile_case(name, case.build(), form)
+        mirrored.build_from_data(x)
+        mirrored.set_weights(single.get_weights())
+        single_logs = single.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False).history
+        mirrored_logs = mirrored.fit(x, y, batch_size=16, epochs=2, verbose=0,
+                                     shuffle=False).history
+        assert_finite_logs(mirrored, mirrored_logs)
+        assert set(mirrored_logs) == set(single_logs), form
+        if case.deterministic:
+            for ours, theirs in zip(trainable_arrays(single), trainable_arrays(mirrored)):
+                np.testing.assert_allclose(theirs, ours, atol=2e-5, err_msg=f"{name} {form}")
+            for key in single_logs:
+                np.testing.assert_allclose(mirrored_logs[key], single_logs[key], rtol=1e-4,
+                                           err_msg=f"{name} {form} {key}")
+
+
+def check_keras_file(name, tmp_path):
+    case = CASES[name]
+    x, y = case.data(SAMPLES)
+    model = compile_case(name, case.build())
+    fit(model, x, y, epochs=1)
+    restored = assert_keras_file_round_trip(model, serving_inputs(name, x, y), str(tmp_path))
+    for ours, theirs in zip(model.optimizer.variables if model.optimizer else [],
+                            restored.optimizer.variables if restored.optimizer else []):
+        np.testing.assert_allclose(np.asarray(theirs), np.asarray(ours), atol=1e-6)
+    if case.deterministic:
+        fit(model, x, y, epochs=1)
+        fit(restored, x, y, epochs=1)
+        for ours, theirs in zip(trainable_arrays(model), trainable_arrays(restored)):
+            np.testing.assert_allclose(theirs, ours, atol=1e-5)
+
+
+def check_export(name, tmp_path):
+    case = CASES[name]
+    x, y = case.data(8)
+    model = compile_case(name, case.build())
+    fit(model, x, y, epochs=1)
+    inputs = serving_inputs(name, x, y)
+    endpoints = {"serve": lambda data: model(data, training=False)}
+    endpoints.update({endpoint: getattr(model, endpoint) for endpoint in case.export_endpoints})
+    assert_export_matches(model, inputs, str(tmp_path), endpoints=endpoints)
+
+
+CELLS = {
+    "xla": check_xla,
+    "mixed_float16": check_mixed_precision("mixed_float16"),
+    "mixed_bfloat16": check_mixed_precision("mixed_bfloat16"),
+    "two_replicas": check_two_replicas,
+    "keras_file": check_keras_file,
+    "export": check_export,
+}
+
+
+@pytest.mark.parametrize("cell", sorted(CELLS))
+@pytest.mark.parametrize("name", KINDS)
+def test_platform(name, cell, tmp_path):
+    CELLS[cell](name, tmp_path)
+
+
+def test_bfloat16_loss_curve_follows_float32():
+    x, _ = CASES["Autoencoder"].data(64)
+    curves = {}
+    for policy in ("float32", "mixed_bfloat16"):
+        keras.mixed_precision.set_global_policy(policy)
+        try:
+            keras.utils.set_random_seed(0)
+            model = compile_case("Autoencoder", CASES["Autoencoder"].build())
+            curves[policy] = np.asarray(fit(model, x, None, epochs=6)["loss"])
+        finally:
+            keras.mixed_precision.set_global_policy("float32")
+    np.testing.assert_allclose(curves["mixed_bfloat16"], curves["float32"], rtol=0.02)
+    assert not np.array_equal(curves["mixed_bfloat16"], curves["float32"])
+
+
+def run_workers(mode, out_dir):
+    """Runs `platform_worker.py` for every kind; returns `{kind: {role: weights}}`."""
+    command = [sys.executable, WORKER, "--mode", mode, "--out", str(out_dir)]
+    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=environment)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    with open(os.path.join(out_dir, "summary.json")) as file:
+        summary = json.load(file)
+    return {kind: {role: [np.load(path) for path in paths] for role, paths in roles.items()}
+            for kind, roles in summary.items()}
+
+
+@pytest.fixture(scope="module")
+def multi_worker_weights(tmp_path_factory):
+    return run_workers("multi_worker", tmp_path_factory.mktemp("multi_worker"))
+
+
+@pytest.fixture(scope="module")
+def resumed_weights(tmp_path_factory):
+    return run_workers("kill_resume", tmp_path_factory.mktemp("kill_resume"))
+
+
+def assert_same_weights(first, second, atol, message):
+    assert len(first) == len(second), message
+    for a, b in zip(first, second):
+        np.testing.assert_allclose(b, a, atol=atol, err_msg=message)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", KINDS)
+def test_multi_worker(name, multi_worker_weights):
+    weights = multi_worker_weights[name]
+    assert_same_weights(weights["worker_0"], weights["worker_1"], 0.0, f"{name}: workers differ")
+    for array in weights["worker_0"]:
+        assert np.all(np.isfinite(array)), name
+    if CASES[name].deterministic:
+        assert_same_weights(weights["worker_0"], weights["single"], 2e-5,
+                            f"{name}: two workers differ from one process")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", KINDS)
+def test_kill_and_resume(name, resumed_weights):
+    weights = resumed_weights[name]
+    assert_same_weights(weights["uninterrupted"], weights["resumed"], 0.0,
+                        f"{name}: the resumed run ends elsewhere")
+
+
+def test_the_models_package_is_covered():
+    covered = {type(CASES[name].build()).__name__ for name in KINDS}
+    assert covered >= set(models.__all__) - {"BaseModel", "NonFiniteLossError", "DeepBeliefNetwork"}
