@@ -66,7 +66,8 @@ def _load_digits(split, image_size=8, **unknown):
         raise ValueError(f"`split` must be one of {list(DIGITS_SPLITS)} for 'digits', received: {split!r}")
     if image_size not in DIGITS_IMAGE_SIZES:
         raise ValueError(
-            f"`image_size` must be one of {list(DIGITS_IMAGE_SIZES)} for 'digits', received: {image_size!r}"
+            f"`image_size` must be one of {list(DIGITS_IMAGE_SIZES)} for 'digits', "
+            f"received: {image_size!r}"
         )
     digits = load_digits()
     images = (digits.images / 16.0).astype("float32")[..., None]

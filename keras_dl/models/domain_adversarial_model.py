@@ -181,7 +181,9 @@ class DomainAdversarialModel(BaseModel):
             ("domain_classifier", domain_classifier),
         ):
             if not isinstance(network, keras.Model):
-                raise TypeError(f"`{argument}` must be a keras.Model, received: {type(network).__name__}")
+                raise TypeError(
+                    f"`{argument}` must be a keras.Model, received: {type(network).__name__}"
+                )
         self.conditioning = validation.one_of("conditioning", conditioning, CONDITIONINGS)
         self.entropy_weighting = validation.boolean("entropy_weighting", entropy_weighting)
         self.randomized_dim = validation.positive_int("randomized_dim", randomized_dim)
@@ -226,17 +228,24 @@ class DomainAdversarialModel(BaseModel):
     def _check_domain_classifier(self):
         shape = self._domain_input_width()
         expected = (
-            f"one value per sample given inputs of shape {shape} (conditioning={self.conditioning!r})"
+            f"one value per sample given inputs of shape {shape} "
+            f"(conditioning={self.conditioning!r})"
         )
         declared = getattr(self.domain_classifier, "input_shape", None)
         if isinstance(declared, tuple) and tuple(declared[1:]) != tuple(shape[1:]):
-            raise ValueError(f"`domain_classifier` must take {expected}, but its input shape is {declared}")
+            raise ValueError(
+                f"`domain_classifier` must take {expected}, but its input shape is {declared}"
+            )
         try:
             output_shape = self.domain_classifier.compute_output_shape(shape)
         except Exception as error:
-            raise ValueError(f"`domain_classifier` must output {expected}, but it fails on them: {error}")
+            raise ValueError(
+                f"`domain_classifier` must output {expected}, but it fails on them: {error}"
+            ) from error
         if tuple(output_shape[1:]) != (1,):
-            raise ValueError(f"`domain_classifier` must output {expected}, its output shape is {output_shape}")
+            raise ValueError(
+                f"`domain_classifier` must output {expected}, its output shape is {output_shape}"
+            )
 
     @property
     def lambda_(self):
@@ -311,19 +320,23 @@ class DomainAdversarialModel(BaseModel):
             self.domain_classifier(self.domain_inputs(features, probabilities), training=training)
         )[:, 0]
         domain_labels = ops.cast(ops.arange(ops.shape(features)[0]) >= source_size, "float32")
-        losses = ops.softplus(domain_logits) - domain_labels * domain_logits  # sigmoid cross-entropy
+        # Sigmoid cross-entropy of the logits.
+        losses = ops.softplus(domain_logits) - domain_labels * domain_logits
         if self.entropy_weighting:
             entropy = -ops.sum(probabilities * ops.log(probabilities + ENTROPY_EPSILON), axis=-1)
-            domain_loss = ops.sum(entropy_weights(self.gradient_reversal(entropy), domain_labels) * losses)
+            weights = entropy_weights(self.gradient_reversal(entropy), domain_labels)
+            domain_loss = ops.sum(weights * losses)
         else:
             domain_loss = ops.mean(losses)
-        domain_accuracy = ops.mean(ops.cast(ops.cast(domain_logits > 0, "float32") == domain_labels, "float32"))
+        domain_predictions = ops.cast(domain_logits > 0, "float32")
+        domain_accuracy = ops.mean(ops.cast(domain_predictions == domain_labels, "float32"))
         logs = {"loss": label_loss, "domain_loss": domain_loss, "domain_accuracy": domain_accuracy}
         return label_loss + domain_loss, logs, (labels, predictions)
 
     def _label_loss(self, inputs, labels, predictions, training):
         # Keras losses divide by the replica count; undo it (gradient_step scales once).
-        return self.compute_loss(x=inputs, y=labels, y_pred=predictions, training=training) * self.replica_count()
+        loss = self.compute_loss(x=inputs, y=labels, y_pred=predictions, training=training)
+        return loss * self.replica_count()
 
     def test_step(self, data):
         logs = super().test_step(data)
