@@ -5,8 +5,9 @@ Ganin et al., "Domain-Adversarial Training of Neural Networks", JMLR 17,
 labelled source domain while a domain classifier, behind a gradient reversal
 layer, cannot tell source features from target features. Their protocol
 (section 5.2.2), used here: SGD with momentum 0.9 and learning rate
-mu_p = 0.01 / (1 + 10 p)^0.75, reversal weight lambda_p = 2 / (1 + exp(-10 p)) - 1
+mu_p = 0.01 / (1 + 10 p)^0.75 (`keras_dl.optimizers.InverseDecay`), reversal weight lambda_p = 2 / (1 + exp(-10 p)) - 1
 (`keras_dl.callbacks.GradientReversalScheduler`), p the training progress;
+batches reshuffled every epoch (`keras_dl.datasets.domain_adaptation`);
 their MNIST architecture (two conv/pool layers, a 100-100-10 label
 classifier, a 100-1 domain classifier).
 
@@ -32,18 +33,7 @@ import example_data
 import keras
 import numpy as np
 
-from keras_dl import callbacks, datasets, models
-
-
-class AnnealedLearningRate(keras.optimizers.schedules.LearningRateSchedule):
-    """mu_p = mu_0 / (1 + alpha p)^beta (Ganin et al. 2016, section 5.2.2)."""
-
-    def __init__(self, total_steps, initial=0.01, alpha=10.0, beta=0.75):
-        self.total_steps, self.initial, self.alpha, self.beta = total_steps, initial, alpha, beta
-
-    def __call__(self, step):
-        progress = keras.ops.cast(step, "float32") / self.total_steps
-        return self.initial / (1.0 + self.alpha * progress) ** self.beta
+from keras_dl import callbacks, datasets, models, optimizers
 
 
 def textured(images, seed):
@@ -82,7 +72,7 @@ def main():
     x_source, y_source = x_train[:4000], y_train[:4000]
     x_target = textured(x_train[4000:8000], seed=1)
     x_target_test = textured(x_test, seed=2)
-    batches = datasets.domain_adaptation((x_source, y_source), x_target, batch_size=64)
+    batches = datasets.domain_adaptation((x_source, y_source), x_target, batch_size=64, seed=0)
     total_steps = args.epochs * int(batches.cardinality())
     print("source: 4,000 MNIST digits; target: 4,000 textured digits (unlabelled); "
           "test: 2,000 textured digits")
@@ -91,10 +81,10 @@ def main():
     for name, lambda_, schedule in (("source_only", 0.0, False), ("dann", 0.0, True)):
         keras.utils.set_random_seed(0)
         model = models.DomainAdversarialModel(*networks(x_train.shape[1:], 10), lambda_=lambda_, name=name)
-        model.compile(optimizer=keras.optimizers.SGD(AnnealedLearningRate(total_steps), momentum=0.9),
+        model.compile(optimizer=keras.optimizers.SGD(optimizers.InverseDecay(total_steps), momentum=0.9),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         extra = [callbacks.GradientReversalScheduler(gamma=10.0)] if schedule else []
-        history = model.fit(batches.shuffle(64, seed=0), epochs=args.epochs, verbose=0,
+        history = model.fit(batches, epochs=args.epochs, verbose=0,
                             callbacks=[keras.callbacks.TensorBoard(os.path.join(args.log_dir, name)), *extra])
         target = model.evaluate(x_target_test, y_test, verbose=0, return_dict=True)
         source = model.evaluate(x_test, y_test, verbose=0, return_dict=True)

@@ -10,6 +10,7 @@ from keras_dl import (
     losses,
     metrics,
     models,
+    optimizers,
 )
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "losses",
     "metrics",
     "models",
+    "optimizers",
 ]

@@ -9,6 +9,11 @@ from keras_dl.utils.api_export import keras_dl_export
 # are split deterministically: the first 1,500 for training, the rest for test.
 DIGITS_TRAIN_SIZE = 1500
 DIGITS_SPLITS = ("train", "test", "all")
+# MNIST's framing: each digit fits a 20x20 box centred in a 28x28 image
+# (LeCun et al., "Gradient-based learning applied to document recognition", 1998).
+MNIST_DIGIT_BOX = 20
+MNIST_IMAGE_SIZE = 28
+DIGITS_IMAGE_SIZES = (8, MNIST_IMAGE_SIZE)
 
 
 @keras_dl_export("keras_dl.datasets.load")
@@ -19,6 +24,10 @@ def load(name, split="train", **kwargs):
     `"cifar10"`, ...; downloaded by tfds on first use), or `"digits"`:
     scikit-learn's bundled 8x8 handwritten digits, which need no network
     (Alpaydin & Kaynak, UCI Optical Recognition of Handwritten Digits, 1998).
+    `load("digits", image_size=28)` renders them in MNIST's framing: each
+    digit upsampled bilinearly to 20x20 and centred in a 28x28 image, so that
+    a network trained on MNIST reads them (the MNIST -> UCI digits
+    domain-adaptation task).
 
     Args:
         name: str, the dataset name.
@@ -26,7 +35,8 @@ def load(name, split="train", **kwargs):
             ...); for `"digits"`, `"train"` (the first 1,500 images),
             `"test"` (the other 297) or `"all"`.
         **kwargs: passed on to `tfds.load` (e.g. `data_dir`, `download`);
-            none are accepted for `"digits"`.
+            for `"digits"`, only `image_size`: 8 (default, the original
+            images) or 28 (MNIST's framing).
 
     Returns:
         An unbatched `tf.data.Dataset` of `(image, label)`: float32 images of
@@ -43,19 +53,26 @@ def load(name, split="train", **kwargs):
     if not isinstance(name, str):
         raise TypeError(f"`name` must be a dataset name string, received: {name!r}")
     if name == "digits":
-        if kwargs:
-            raise TypeError(f"load('digits') takes no extra arguments, received: {sorted(kwargs)}")
-        return _load_digits(split)
+        return _load_digits(split, **kwargs)
     return _load_tfds(name, split, **kwargs)
 
 
-def _load_digits(split):
+def _load_digits(split, image_size=8, **unknown):
     from sklearn.datasets import load_digits
 
+    if unknown:
+        raise TypeError(f"load('digits') takes only `image_size`, received: {sorted(unknown)}")
     if split not in DIGITS_SPLITS:
         raise ValueError(f"`split` must be one of {list(DIGITS_SPLITS)} for 'digits', received: {split!r}")
+    if image_size not in DIGITS_IMAGE_SIZES:
+        raise ValueError(
+            f"`image_size` must be one of {list(DIGITS_IMAGE_SIZES)} for 'digits', "
+            f"received: {image_size!r}"
+        )
     digits = load_digits()
     images = (digits.images / 16.0).astype("float32")[..., None]
+    if image_size == MNIST_IMAGE_SIZE:
+        images = _in_mnist_frame(images)
     labels = digits.target.astype("int64")
     selection = {
         "train": slice(0, DIGITS_TRAIN_SIZE),
@@ -63,6 +80,14 @@ def _load_digits(split):
         "all": slice(None),
     }[split]
     return tf.data.Dataset.from_tensor_slices((images[selection], labels[selection]))
+
+
+def _in_mnist_frame(images):
+    """Upsamples images bilinearly to MNIST's 20x20 digit box and centres them in 28x28."""
+    box = tf.image.resize(images, (MNIST_DIGIT_BOX, MNIST_DIGIT_BOX), method="bilinear")
+    margin = (MNIST_IMAGE_SIZE - MNIST_DIGIT_BOX) // 2
+    framed = tf.pad(box, [[0, 0], [margin, margin], [margin, margin], [0, 0]])
+    return tf.clip_by_value(framed, 0.0, 1.0).numpy()
 
 
 def _load_tfds(name, split, **kwargs):

@@ -1,4 +1,6 @@
-"""Domain-adversarial training with gradient reversal."""
+"""Domain-adversarial training with gradient reversal: DANN, CDAN and CDAN+E."""
+
+import math
 
 import keras
 from keras import ops
@@ -6,49 +8,173 @@ from keras import ops
 from keras_dl.layers import GradientReversal
 from keras_dl.models.base_model import BaseModel
 from keras_dl.models.batch_utils import tensor_specs
-from keras_dl.utils import keras_compat
+from keras_dl.utils import keras_compat, validation
 from keras_dl.utils.api_export import keras_dl_export
+
+CONDITIONINGS = (None, "multilinear", "randomized")
+# The entropy's epsilon of the CDAN reference code (thuml/CDAN, `loss.Entropy`).
+ENTROPY_EPSILON = 1e-5
+
+
+def final_activation(network):
+    """The name of the activation that ends `network` (`"sigmoid"`, `"softmax"`) or None.
+
+    Reads the `activation` of the last layer (or a final `Softmax` layer),
+    descending into a nested model that ends the network.
+    """
+    layer = network
+    while isinstance(layer, keras.Model):
+        if not layer.layers:
+            return None
+        layer = layer.layers[-1]
+    if isinstance(layer, keras.layers.Softmax):
+        return "softmax"
+    name = getattr(getattr(layer, "activation", None), "__name__", None)
+    return name if name in ("sigmoid", "softmax") else None
+
+
+def multilinear_map(features, probabilities):
+    """CDAN's multilinear map: the outer product `g f^T` of each sample, flattened.
+
+    Args:
+        features: `(batch, d_f)` tensor.
+        probabilities: `(batch, d_g)` tensor of class probabilities.
+
+    Returns:
+        A `(batch, d_g * d_f)` tensor; entry `i * d_f + j` is `g_i f_j` (the
+        class-major order of the reference code).
+    """
+    outer = probabilities[:, :, None] * features[:, None, :]
+    return ops.reshape(outer, (-1, probabilities.shape[-1] * features.shape[-1]))
+
+
+def randomized_multilinear_map(features, probabilities, features_matrix, probabilities_matrix):
+    """CDAN's randomized multilinear map `(R_f f) * (R_g g) / sqrt(d)`.
+
+    Args:
+        features: `(batch, d_f)` tensor.
+        probabilities: `(batch, d_g)` tensor.
+        features_matrix: `(d_f, d)` fixed random matrix.
+        probabilities_matrix: `(d_g, d)` fixed random matrix.
+
+    Returns:
+        A `(batch, d)` tensor whose inner products approximate those of
+        `multilinear_map` in expectation.
+    """
+    width = features_matrix.shape[-1]
+    projected = ops.matmul(features, features_matrix) / math.sqrt(width)
+    return projected * ops.matmul(probabilities, probabilities_matrix)
+
+
+def entropy_weights(entropy, domain_labels):
+    """CDAN+E's sample weights: `1 + exp(-H)`, normalised within each domain.
+
+    Source weights sum to 1 over the source samples and target weights to 1
+    over the target samples; all are then divided by their total (2), so
+    that the weighted mean gives both domains the same weight. The sums are
+    constants for differentiation, as in the reference code.
+
+    Args:
+        entropy: `(batch,)` entropies of the class probabilities.
+        domain_labels: `(batch,)` 0 for source samples, 1 for target samples.
+
+    Returns:
+        `(batch,)` weights summing to 1.
+    """
+    weights = 1.0 + ops.exp(-entropy)
+    source, target = 1.0 - domain_labels, domain_labels
+    normalised = (weights * source / ops.stop_gradient(ops.sum(weights * source))
+                  + weights * target / ops.stop_gradient(ops.sum(weights * target)))
+    return normalised / ops.stop_gradient(ops.sum(normalised))
 
 
 @keras_dl_export("keras_dl.models.DomainAdversarialModel")
 class DomainAdversarialModel(BaseModel):
-    """Domain-adversarial neural network (DANN).
+    """Domain-adversarial network: DANN, CDAN (multilinear or randomized) and CDAN+E.
 
     A feature extractor feeds a label classifier, trained on labelled source
     data, and, through a `GradientReversal` layer, a domain classifier that
-    tells source features from target features. Both classifiers minimise
-    their losses; the reversal makes the feature extractor *maximise* the
-    domain loss (scaled by the reversal weight `lambda_`), which drives the
-    source and target features together, so the label classifier carries
-    over to the target domain.
+    tells source from target samples. Both classifiers minimise their losses;
+    the reversal makes the feature extractor *maximise* the domain loss
+    (scaled by the reversal weight `lambda_`), which drives the source and
+    target features together, so the label classifier carries over to the
+    target domain.
+
+    What the domain classifier sees depends on `conditioning`:
+
+    - `None` (DANN): the features `f`.
+    - `"multilinear"` (CDAN): the flattened outer product of `f` and the
+      class probabilities `g`, width `d_f * d_g` (`multilinear_map`), so
+      that it aligns the joint distribution of features and predictions.
+    - `"randomized"` (CDAN, randomized multilinear map):
+      `(R_f f) * (R_g g) / sqrt(d)` with fixed Gaussian matrices of width
+      `d = randomized_dim`, for wide features. The matrices are
+      non-trainable weights: drawn from the model's `seed` (reproducible),
+      saved with the model.
+
+    `g` is the label classifier's output when that ends in a softmax, the
+    softmax of its output otherwise (logits). As in the reference code, `g`
+    is a constant in the map (no gradient flows into the label classifier
+    through it); the reversed gradient reaches the features only.
+
+    `entropy_weighting=True` (CDAN+E) weights each sample's domain loss by
+    `1 + exp(-H(g))`, `H` the entropy of its class probabilities, so that
+    confident predictions count more; weights are normalised within each
+    domain (`entropy_weights`). As in the reference code the entropy's own
+    gradient passes through the gradient reversal too.
+
+    The domain classifier may end in a logit (no activation) or in a sigmoid
+    (ADAPT's convention): a final sigmoid is detected from its last layer's
+    activation and its probability is trained with a clipped log loss.
 
     `fit` takes batches `((x_source, x_target), y_source)`
-    (`keras_dl.datasets.domain_adaptation` makes them) and `compile(optimizer,
-    loss, metrics)` as for a classifier; the loss and metrics apply to the
-    source labels. Logs `loss` (the label loss), `domain_loss`,
-    `domain_accuracy` and the compiled metrics. `evaluate(x, y)` on a plain
-    labelled set reports the label loss and metrics. `call(x)` (endpoint
-    `serve`) predicts labels; `features(x)` (endpoint `features`) gives the
-    features. `keras_dl.callbacks.GradientReversalScheduler` raises the
-    reversal weight during training as in the paper.
+    (`keras_dl.datasets.domain_adaptation` makes them, balanced and
+    reshuffled every epoch) and `compile(optimizer, loss, metrics)` as for a
+    classifier; the loss and metrics apply to the source labels. Logs
+    `loss` (the label loss), `domain_loss`, `domain_accuracy` and the
+    compiled metrics. `evaluate(x, y)` on a plain labelled set reports the
+    label loss and metrics. `call(x)` (endpoint `serve`) predicts labels;
+    `features(x)` (endpoint `features`) gives the features.
+    `keras_dl.callbacks.GradientReversalScheduler` raises the reversal
+    weight during training as in the papers, and
+    `keras_dl.optimizers.InverseDecay` anneals the learning rate.
 
-    Reference: Ganin et al., "Domain-Adversarial Training of Neural
-    Networks", JMLR 17, 2016; Shinohara, "Adversarial Multi-task Learning of
-    Deep Neural Networks for Robust Speech Recognition", Interspeech 2016.
+    References:
+        Ganin et al., "Domain-Adversarial Training of Neural Networks",
+        JMLR 17, 2016. Long et al., "Conditional Adversarial Domain
+        Adaptation", NeurIPS 2018 (reference code: github.com/thuml/CDAN).
 
     Args:
-        feature_extractor: a `keras.Model` from inputs to features.
-        label_classifier: a `keras.Model` from features to label predictions.
-        domain_classifier: a `keras.Model` from features to one domain logit
-            (no sigmoid; > 0 means target).
+        feature_extractor: a `keras.Model` from inputs to features (flat
+            `(batch, d_f)` features when `conditioning` is set).
+        label_classifier: a `keras.Model` from features to class
+            predictions: probabilities (ending in a softmax) or logits.
+        domain_classifier: a `keras.Model` from what it sees (see above) to
+            one value per sample: a logit (> 0 means target) or a sigmoid
+            probability.
         lambda_: the initial reversal weight, >= 0.
-        **kwargs: `keras.Model` arguments.
+        conditioning: None, `"multilinear"` or `"randomized"`.
+        entropy_weighting: bool, CDAN+E's entropy weights.
+        randomized_dim: positive int, the width of the randomized map
+            (1024 as in the reference code); used only with
+            `conditioning="randomized"`.
+        **kwargs: `keras.Model` arguments, and `seed` (the seed of the
+            random matrices).
+
+    Example:
+
+    >>> features = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu")])
+    >>> labels = keras.Sequential([keras.Input((8,)), keras.layers.Dense(3, activation="softmax")])
+    >>> domains = keras.Sequential([keras.Input((24,)), keras.layers.Dense(1)])
+    >>> model = DomainAdversarialModel(features, labels, domains, conditioning="multilinear")
+    >>> model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
     """
 
     tracker_names = ("loss", "domain_loss", "domain_accuracy")
     serialized_networks = ("feature_extractor", "label_classifier", "domain_classifier")
 
-    def __init__(self, feature_extractor, label_classifier, domain_classifier, lambda_=1.0, **kwargs):
+    def __init__(self, feature_extractor, label_classifier, domain_classifier, lambda_=1.0,
+                 conditioning=None, entropy_weighting=False, randomized_dim=1024, **kwargs):
         super().__init__(**kwargs)
         for argument, network in (
             ("feature_extractor", feature_extractor),
@@ -56,26 +182,126 @@ class DomainAdversarialModel(BaseModel):
             ("domain_classifier", domain_classifier),
         ):
             if not isinstance(network, keras.Model):
-                raise TypeError(f"`{argument}` must be a keras.Model, received: {type(network).__name__}")
+                raise TypeError(
+                    f"`{argument}` must be a keras.Model, received: {type(network).__name__}"
+                )
+        self.conditioning = validation.one_of("conditioning", conditioning, CONDITIONINGS)
+        self.entropy_weighting = validation.boolean("entropy_weighting", entropy_weighting)
+        self.randomized_dim = validation.positive_int("randomized_dim", randomized_dim)
         self.feature_extractor = feature_extractor
         self.label_classifier = label_classifier
         self.domain_classifier = domain_classifier
+        self.label_probabilities = final_activation(label_classifier) == "softmax"
+        self.domain_sigmoid = final_activation(domain_classifier) == "sigmoid"
         self.gradient_reversal = GradientReversal(lambda_, name="gradient_reversal")
         self.gradient_reversal.build(feature_extractor.output_shape)
-        domain_shape = domain_classifier.compute_output_shape(feature_extractor.output_shape)
-        if tuple(domain_shape[1:]) != (1,):
-            raise ValueError(f"`domain_classifier` must output one logit per sample, its output shape is {domain_shape}")
+        if conditioning == "randomized":
+            self.random_features_matrix, self.random_probabilities_matrix = (
+                self.add_weight(
+                    name=name,
+                    shape=(width, self.randomized_dim),
+                    initializer=keras.initializers.RandomNormal(
+                        stddev=1.0, seed=None if self.seed is None else self.seed + offset
+                    ),
+                    trainable=False,
+                )
+                for offset, (name, width) in enumerate((
+                    ("random_features_matrix", feature_extractor.output_shape[-1]),
+                    ("random_probabilities_matrix", label_classifier.output_shape[-1]),
+                ))
+            )
+        self._check_domain_classifier()
         self.built = True
+
+    def _domain_input_width(self):
+        feature_shape = self.feature_extractor.output_shape
+        if self.conditioning is None:
+            return feature_shape
+        if len(feature_shape) != 2:
+            raise ValueError(
+                f"`conditioning={self.conditioning!r}` needs flat features of shape (batch, d_f), "
+                f"but `feature_extractor` outputs shape {feature_shape}"
+            )
+        if self.conditioning == "multilinear":
+            return (None, feature_shape[-1] * self.label_classifier.output_shape[-1])
+        return (None, self.randomized_dim)
+
+    def _check_domain_classifier(self):
+        shape = self._domain_input_width()
+        expected = (
+            f"one value per sample given inputs of shape {shape} "
+            f"(conditioning={self.conditioning!r})"
+        )
+        declared = getattr(self.domain_classifier, "input_shape", None)
+        if isinstance(declared, tuple) and tuple(declared[1:]) != tuple(shape[1:]):
+            raise ValueError(
+                f"`domain_classifier` must take {expected}, but its input shape is {declared}"
+            )
+        try:
+            output_shape = self.domain_classifier.compute_output_shape(shape)
+        except Exception as error:
+            raise ValueError(
+                f"`domain_classifier` must output {expected}, but it fails on them: {error}"
+            ) from error
+        if tuple(output_shape[1:]) != (1,):
+            raise ValueError(
+                f"`domain_classifier` must output {expected}, its output shape is {output_shape}"
+            )
 
     @property
     def lambda_(self):
-        return float(self.gradient_reversal.lambda_weight.numpy())
+        """The current reversal weight (the `GradientReversal` layer's `lambda` variable)."""
+        return float(ops.convert_to_numpy(self.gradient_reversal.lambda_weight))
+
+    @lambda_.setter
+    def lambda_(self, value):
+        self.gradient_reversal.lambda_weight.assign(validation.non_negative_float("lambda_", value))
 
     def features(self, inputs, training=False):
         return self.feature_extractor(inputs, training=training)
 
     def call(self, inputs, training=False):
         return self.label_classifier(self.features(inputs, training=training), training=training)
+
+    def class_probabilities(self, outputs):
+        """The label classifier's outputs as probabilities (float32)."""
+        outputs = ops.cast(outputs, "float32")
+        return outputs if self.label_probabilities else ops.softmax(outputs, axis=-1)
+
+    def domain_inputs(self, features, probabilities):
+        """What the domain classifier sees: the reversed features, conditioned on the
+        class probabilities (taken as constants) for CDAN."""
+        features = self.gradient_reversal(features)
+        if self.conditioning is None:
+            return features
+        features = ops.cast(features, "float32")
+        probabilities = ops.stop_gradient(probabilities)
+        if self.conditioning == "multilinear":
+            return multilinear_map(features, probabilities)
+        return randomized_multilinear_map(
+            features, probabilities, self.random_features_matrix, self.random_probabilities_matrix
+        )
+
+    def domain_logits(self, outputs):
+        """The domain classifier's outputs as float32 logits (a sigmoid's probability is
+        clipped to [epsilon, 1 - epsilon] and mapped back to its logit)."""
+        outputs = ops.cast(outputs, "float32")
+        if not self.domain_sigmoid:
+            return outputs
+        epsilon = keras.config.epsilon()
+        probabilities = ops.clip(outputs, epsilon, 1.0 - epsilon)
+        return ops.log(probabilities) - ops.log1p(-probabilities)
+
+    def train_step(self, data):
+        inputs, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if not isinstance(inputs, (tuple, list)) or len(inputs) != 2 or labels is None:
+            raise ValueError(
+                "DomainAdversarialModel.fit expects batches ((x_source, x_target), y_source): a "
+                "source and a target input and the source labels (see "
+                "keras_dl.datasets.domain_adaptation), received inputs of structure "
+                f"{keras.tree.map_structure(lambda x: tuple(x.shape), inputs)} and labels {labels}"
+            )
+        return super().train_step(data)
 
     def compute_objective(self, data, training):
         inputs, labels = data[0], data[1]
@@ -85,24 +311,32 @@ class DomainAdversarialModel(BaseModel):
             loss = self._label_loss(inputs, labels, predictions, training)
             return loss, {"loss": loss}, (labels, predictions)
         source, target = inputs
-        source_features = self.features(source, training=training)
-        target_features = self.features(target, training=training)
-        predictions = self.label_classifier(source_features, training=training)
+        source_size = ops.shape(source)[0]
+        features = self.features(ops.concatenate([source, target], axis=0), training=training)
+        outputs = self.label_classifier(features, training=training)
+        predictions = outputs[:source_size]
         label_loss = self._label_loss(source, labels, predictions, training)
-        features = ops.concatenate([source_features, target_features], axis=0)
-        domain_logits = ops.cast(self.domain_classifier(self.gradient_reversal(features), training=training), "float32")
-        domain_labels = ops.concatenate(
-            [ops.zeros((ops.shape(source_features)[0], 1)), ops.ones((ops.shape(target_features)[0], 1))], axis=0
-        )
-        domain_loss = ops.mean(
-            ops.softplus(domain_logits) - domain_labels * domain_logits  # sigmoid cross-entropy
-        )
-        domain_accuracy = ops.mean(ops.cast(ops.cast(domain_logits > 0, "float32") == domain_labels, "float32"))
+        probabilities = self.class_probabilities(outputs)
+        domain_logits = self.domain_logits(
+            self.domain_classifier(self.domain_inputs(features, probabilities), training=training)
+        )[:, 0]
+        domain_labels = ops.cast(ops.arange(ops.shape(features)[0]) >= source_size, "float32")
+        # Sigmoid cross-entropy of the logits.
+        losses = ops.softplus(domain_logits) - domain_labels * domain_logits
+        if self.entropy_weighting:
+            entropy = -ops.sum(probabilities * ops.log(probabilities + ENTROPY_EPSILON), axis=-1)
+            weights = entropy_weights(self.gradient_reversal(entropy), domain_labels)
+            domain_loss = ops.sum(weights * losses)
+        else:
+            domain_loss = ops.mean(losses)
+        domain_predictions = ops.cast(domain_logits > 0, "float32")
+        domain_accuracy = ops.mean(ops.cast(domain_predictions == domain_labels, "float32"))
         logs = {"loss": label_loss, "domain_loss": domain_loss, "domain_accuracy": domain_accuracy}
         return label_loss + domain_loss, logs, (labels, predictions)
 
     def _label_loss(self, inputs, labels, predictions, training):
-        return keras_compat.unscaled_compiled_loss(self, inputs, labels, predictions, training=training)
+        return keras_compat.unscaled_compiled_loss(self, inputs, labels, predictions,
+                                                   training=training)
 
     def test_step(self, data):
         logs = super().test_step(data)
@@ -112,7 +346,12 @@ class DomainAdversarialModel(BaseModel):
 
     def get_config(self):
         config = super().get_config()
-        config["lambda_"] = self.gradient_reversal.lambda_
+        config.update({
+            "lambda_": self.lambda_,
+            "conditioning": self.conditioning,
+            "entropy_weighting": self.entropy_weighting,
+            "randomized_dim": self.randomized_dim,
+        })
         return config
 
     def serving_signature(self):

@@ -17,11 +17,29 @@ def test_digits_are_offline_scaled_and_split():
     assert len(list(load("digits", "all"))) == 1797
 
 
+def test_digits_in_mnist_framing():
+    framed = np.stack([image.numpy() for image, _ in load("digits", "test", image_size=28)])
+    small = np.stack([image.numpy() for image, _ in load("digits", "test")])
+    assert framed.shape == (297, 28, 28, 1) and framed.dtype == np.float32
+    assert framed.min() >= 0.0 and framed.max() <= 1.0
+    # A 4-pixel empty margin around the 20x20 digit box, as in MNIST.
+    assert framed[:, :4].max() == 0 and framed[:, -4:].max() == 0
+    assert framed[:, :, :4].max() == 0 and framed[:, :, -4:].max() == 0
+    box = framed[:, 4:24, 4:24, 0]
+    # The box is the 8x8 image upsampled: same mean ink, and averaging 2.5x2.5 blocks
+    # back gives nearly the original pixels.
+    np.testing.assert_allclose(box.mean(), small.mean(), rtol=1e-3)
+    downsampled = tf.image.resize(box[..., None], (8, 8), method="area").numpy()
+    assert np.corrcoef(downsampled.ravel(), small.ravel())[0, 1] > 0.95
+
+
 def test_digits_reject_unknown_split_and_extra_arguments():
     with pytest.raises(ValueError, match="split"):
         load("digits", "validation")
     with pytest.raises(TypeError, match="digits"):
         load("digits", data_dir="/tmp")
+    with pytest.raises(ValueError, match="image_size"):
+        load("digits", image_size=32)
 
 
 def test_tfds_path_scales_images_without_network():
