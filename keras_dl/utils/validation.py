@@ -80,3 +80,12 @@ def non_negative_float(name, value):
     if not (math.isfinite(value) and value >= 0):
         raise ValueError(f"`{name}` must be a non-negative number, received: {value!r}")
     return float(value)
+
+
+def positive_float(name, value):
+    """Returns `value` as a float after checking that it is finite and > 0."""
+    if not _is_real(value):
+        raise TypeError(f"`{name}` must be a positive number, received: {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"`{name}` must be a positive number, received: {value!r}")
+    return float(value)
