@@ -95,6 +95,7 @@ class InceptionBlock(keras.layers.Layer):
         )
 
     def build(self, input_shape):
+        layer_sequences.check_image_shape("InceptionBlock", input_shape)
         self.branch_1x1 = self._conv(self.filters_1x1, 1, "branch_1x1")
         self.branch_3x3 = self._conv(self.filters_3x3_reduce, 1, "branch_3x3_reduce") + self._conv(
             self.filters_3x3, 3, "branch_3x3"
@@ -114,6 +115,7 @@ class InceptionBlock(keras.layers.Layer):
         return (self.branch_1x1, self.branch_3x3, self.branch_5x5, self.branch_pool)
 
     def call(self, inputs):
+        layer_sequences.check_float_input("InceptionBlock", inputs)
         outputs = [layer_sequences.apply_sequence(branch, inputs) for branch in self._branches()]
         return keras.ops.concatenate(outputs, axis=-1)
 

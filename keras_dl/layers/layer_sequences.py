@@ -69,6 +69,25 @@ def batch_norm_arguments(momentum, epsilon):
     )
 
 
+def check_image_shape(layer_name, input_shape):
+    """Refuses input shapes other than `(batch, height, width, channels)` with known channels."""
+    if len(input_shape) != 4 or input_shape[-1] is None:
+        raise ValueError(
+            f"{layer_name} expects a 4D input (batch, height, width, channels) with known "
+            f"channels, received input shape {tuple(input_shape)}"
+        )
+
+
+def check_float_input(layer_name, inputs):
+    """Refuses non-floating inputs, which convolutions with float kernels cannot take."""
+    dtype = keras.backend.standardize_dtype(inputs.dtype)
+    if not keras.backend.is_float_dtype(dtype):
+        raise TypeError(
+            f"{layer_name} expects floating-point inputs (cast images, e.g. to float32, "
+            f"first), received dtype {dtype}"
+        )
+
+
 def build_sequence(layers, input_shape):
     """Builds `layers` one after another and returns the final output shape."""
     shape = input_shape

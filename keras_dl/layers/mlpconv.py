@@ -72,6 +72,7 @@ class Mlpconv(keras.layers.Layer):
         )
 
     def build(self, input_shape):
+        layer_sequences.check_image_shape("Mlpconv", input_shape)
         self.micro_mlp = []
         for index, channels in enumerate(self.filters):
             first = index == 0
@@ -90,6 +91,7 @@ class Mlpconv(keras.layers.Layer):
         layer_sequences.build_sequence(self.micro_mlp, input_shape)
 
     def call(self, inputs):
+        layer_sequences.check_float_input("Mlpconv", inputs)
         return layer_sequences.apply_sequence(self.micro_mlp, inputs)
 
     def compute_output_shape(self, input_shape):

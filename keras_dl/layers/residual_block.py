@@ -163,13 +163,8 @@ class ResidualBlock(keras.layers.Layer):
         return "projection"
 
     def build(self, input_shape):
-        input_channels = input_shape[-1]
-        if input_channels is None:
-            raise ValueError(
-                "ResidualBlock needs a known channel dimension, received input shape "
-                f"{input_shape}"
-            )
-        self.shortcut_kind = self._shortcut_kind(input_channels)
+        layer_sequences.check_image_shape("ResidualBlock", input_shape)
+        self.shortcut_kind = self._shortcut_kind(input_shape[-1])
         self.preactivation_layers = (
             self._norm_activation("preact") if self.preactivation else []
         )
@@ -206,6 +201,7 @@ class ResidualBlock(keras.layers.Layer):
         return keras.ops.pad(subsampled, [[0, 0], [0, 0], [0, 0], [0, extra_channels]])
 
     def call(self, inputs):
+        layer_sequences.check_float_input("ResidualBlock", inputs)
         preactivated = layer_sequences.apply_sequence(self.preactivation_layers, inputs)
         residual = layer_sequences.apply_sequence(self.residual_layers, preactivated)
         if self.shortcut_kind == "projection":

@@ -25,6 +25,15 @@ def positive_int(name, value):
     return int(value)
 
 
+def non_negative_int(name, value):
+    """Returns `value` as an `int` after checking that it is an integer >= 0."""
+    if not _is_integer(value):
+        raise TypeError(f"`{name}` must be a non-negative integer, received: {value!r}")
+    if value < 0:
+        raise ValueError(f"`{name}` must be a non-negative integer, received: {value!r}")
+    return int(value)
+
+
 def positive_int_pair(name, value):
     """Returns a 2-tuple of positive ints from an int or a pair of ints."""
     if _is_integer(value):
@@ -70,6 +79,15 @@ def rate(name, value):
         raise TypeError(f"`{name}` must be a float in [0, 1), received: {value!r}")
     if not 0.0 <= value < 1.0:
         raise ValueError(f"`{name}` must be a float in [0, 1), received: {value!r}")
+    return float(value)
+
+
+def real(name, value):
+    """Returns `value` as a float after checking that it is a finite number."""
+    if not _is_real(value):
+        raise TypeError(f"`{name}` must be a number, received: {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite number, received: {value!r}")
     return float(value)
 
 
