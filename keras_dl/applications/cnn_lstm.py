@@ -3,16 +3,20 @@
 import keras
 
 from keras_dl.applications import application_utils
-from keras_dl.layers import FrameDistributed
+from keras_dl.layers import FrameDistributed, layer_sequences
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
 
-def default_frame_backbone(frame_shape):
+DEFAULT_BATCH_NORM = (0.9, 1e-3)
+
+
+def default_frame_backbone(frame_shape, batch_norm=DEFAULT_BATCH_NORM):
     """Three conv (32, 64, 64) + batch norm + ReLU + 2x2 max pooling stages, then
     global average pooling: a small frame encoder for 16-64 pixel frames.
 
-    Batch norm uses momentum 0.9 rather than Keras' 0.99 so that its moving
+    `batch_norm` is the `(momentum, epsilon)` pair of the batch normalizations.
+    The default momentum is 0.9 rather than Keras' 0.99 so that their moving
     statistics keep up with the weights in short training runs: sequence
     models read small differences between frames, and statistics that lag
     behind shift those differences at inference.
@@ -21,7 +25,9 @@ def default_frame_backbone(frame_shape):
     x = inputs
     for index, filters in enumerate((32, 64, 64)):
         x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{index + 1}")(x)
-        x = keras.layers.BatchNormalization(momentum=0.9, name=f"bn{index + 1}")(x)
+        x = keras.layers.BatchNormalization(
+            momentum=batch_norm[0], epsilon=batch_norm[1], name=f"bn{index + 1}"
+        )(x)
         x = keras.layers.Activation("relu", name=f"relu{index + 1}")(x)
         x = keras.layers.MaxPooling2D(2, padding="same", name=f"pool{index + 1}")(x)
     outputs = keras.layers.GlobalAveragePooling2D(name="avg_pool")(x)
@@ -38,6 +44,8 @@ def CNNLSTM(
     input_tensor=None,
     classes=2,
     classifier_activation="softmax",
+    batch_norm_momentum=None,
+    batch_norm_epsilon=None,
     name="cnn_lstm",
 ):
     """Instantiates a CNN-LSTM sequence classifier.
@@ -70,6 +78,11 @@ def CNNLSTM(
         input_tensor: optional tensor to use as the sequence input.
         classes: number of classes, with `include_top=True`.
         classifier_activation: activation of the classifier.
+        batch_norm_momentum: float in [0, 1), the momentum of the batch
+            normalizations of the default backbone; None for 0.9. A given
+            `backbone` keeps its own, so it cannot be combined with this.
+        batch_norm_epsilon: positive float, their variance epsilon; None for
+            1e-3. Not allowed with a given `backbone` either.
         name: model name.
 
     Returns:
@@ -91,8 +104,19 @@ def CNNLSTM(
             f"{input_shape!r}"
         )
     frame_shape = tuple(input_shape[1:])
+    batch_norm = (batch_norm_momentum, batch_norm_epsilon)
+    if backbone is not None and batch_norm != (None, None):
+        raise ValueError(
+            "`batch_norm_momentum` and `batch_norm_epsilon` set the default backbone; a given "
+            f"`backbone` keeps its own batch normalization, received: {batch_norm}"
+        )
     if backbone is None:
-        backbone = default_frame_backbone(frame_shape)
+        default_momentum, default_epsilon = DEFAULT_BATCH_NORM
+        batch_norm = layer_sequences.batch_norm_arguments(
+            default_momentum if batch_norm_momentum is None else batch_norm_momentum,
+            default_epsilon if batch_norm_epsilon is None else batch_norm_epsilon,
+        )
+        backbone = default_frame_backbone(frame_shape, batch_norm)
     elif not isinstance(backbone, keras.Model):
         raise TypeError(f"`backbone` must be a keras.Model, received: {type(backbone).__name__}")
     elif tuple(backbone.input_shape[1:]) != frame_shape and None not in backbone.input_shape[1:3]:

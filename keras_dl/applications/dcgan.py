@@ -4,6 +4,7 @@ import math
 
 import keras
 
+from keras_dl.layers import layer_sequences
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -15,9 +16,13 @@ def _initializer():
     return keras.initializers.RandomNormal(0.0, 0.02)
 
 
-def _batch_norm(name):
+def _batch_norm(batch_norm, name):
+    momentum, epsilon = batch_norm
     return keras.layers.BatchNormalization(
-        gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02), name=name
+        momentum=momentum,
+        epsilon=epsilon,
+        gamma_initializer=keras.initializers.RandomNormal(1.0, 0.02),
+        name=name,
     )
 
 
@@ -43,7 +48,8 @@ def _resolution_steps(size):
 
 
 @keras_dl_export("keras_dl.applications.DCGANGenerator")
-def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, name="dcgan_generator"):
+def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, batch_norm_momentum=0.99,
+                   batch_norm_epsilon=1e-3, name="dcgan_generator"):
     """Instantiates the DCGAN generator.
 
     Following the architecture guidelines of Radford et al.: a projection of
@@ -60,6 +66,10 @@ def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, name="d
         latent_dim: positive int, the size of `z`.
         output_shape: `(size, size, channels)` with size 28, 32 or 64.
         filters: positive int, the channels of the last hidden layer.
+        batch_norm_momentum: float in [0, 1), the momentum of the moving
+            statistics of every batch normalization (Keras' default 0.99).
+        batch_norm_epsilon: positive float, the variance epsilon of every batch
+            normalization.
         name: model name.
 
     Returns:
@@ -74,19 +84,20 @@ def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, name="d
     latent_dim = validation.positive_int("latent_dim", latent_dim)
     filters = validation.positive_int("filters", filters)
     size, _, channels = _check_image_shape("output_shape", output_shape)
+    batch_norm = layer_sequences.batch_norm_arguments(batch_norm_momentum, batch_norm_epsilon)
     base, steps = _resolution_steps(size)
     z = keras.Input((latent_dim,), name="z")
     width = filters * 2 ** (steps - 1)
     x = keras.layers.Dense(base * base * width, use_bias=False, kernel_initializer=_initializer(),
                            name="project")(z)
     x = keras.layers.Reshape((base, base, width), name="reshape")(x)
-    x = _batch_norm("project_bn")(x)
+    x = _batch_norm(batch_norm, "project_bn")(x)
     x = keras.layers.ReLU(name="project_relu")(x)
     for step in range(steps - 1):
         width //= 2
         x = keras.layers.Conv2DTranspose(width, 5, strides=2, padding="same", use_bias=False,
                                          kernel_initializer=_initializer(), name=f"deconv{step + 1}")(x)
-        x = _batch_norm(f"deconv{step + 1}_bn")(x)
+        x = _batch_norm(batch_norm, f"deconv{step + 1}_bn")(x)
         x = keras.layers.ReLU(name=f"deconv{step + 1}_relu")(x)
     images = keras.layers.Conv2DTranspose(channels, 5, strides=2, padding="same", activation="tanh",
                                           kernel_initializer=_initializer(), name="image")(x)
@@ -94,7 +105,9 @@ def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, name="d
 
 
 @keras_dl_export("keras_dl.applications.DCGANDiscriminator")
-def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True, name="dcgan_discriminator"):
+def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True,
+                       batch_norm_momentum=0.99, batch_norm_epsilon=1e-3,
+                       name="dcgan_discriminator"):
     """Instantiates the DCGAN discriminator.
 
     Strided 5x5 convolutions instead of pooling, batch normalization in every
@@ -111,6 +124,10 @@ def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True, nam
         batch_norm: bool; False for a WGAN-GP critic, whose gradient penalty
             is defined per sample and must not mix samples through batch
             statistics (Gulrajani et al. 2017, section 4).
+        batch_norm_momentum: float in [0, 1), the momentum of the moving
+            statistics of every batch normalization (Keras' default 0.99).
+        batch_norm_epsilon: positive float, the variance epsilon of every batch
+            normalization.
         name: model name.
 
     Returns:
@@ -124,6 +141,9 @@ def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True, nam
     """
     filters = validation.positive_int("filters", filters)
     batch_norm = validation.boolean("batch_norm", batch_norm)
+    batch_norm_arguments = layer_sequences.batch_norm_arguments(
+        batch_norm_momentum, batch_norm_epsilon
+    )
     size, _, _ = _check_image_shape("input_shape", input_shape)
     _, steps = _resolution_steps(size)
     images = keras.Input(tuple(input_shape), name="images")
@@ -133,7 +153,7 @@ def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True, nam
                                 use_bias=step == 0 or not batch_norm, kernel_initializer=_initializer(),
                                 name=f"conv{step + 1}")(x)
         if step > 0 and batch_norm:
-            x = _batch_norm(f"conv{step + 1}_bn")(x)
+            x = _batch_norm(batch_norm_arguments, f"conv{step + 1}_bn")(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv{step + 1}_lrelu")(x)
     x = keras.layers.Flatten(name="flatten")(x)
     logits = keras.layers.Dense(1, kernel_initializer=_initializer(), name="logit")(x)

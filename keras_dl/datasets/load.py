@@ -1,5 +1,7 @@
 """Image classification datasets as `tf.data.Dataset`s scaled to [0, 1]."""
 
+import socket
+
 import numpy as np
 import tensorflow as tf
 
@@ -90,10 +92,39 @@ def _in_mnist_frame(images):
     return tf.clip_by_value(framed, 0.0, 1.0).numpy()
 
 
-def _load_tfds(name, split, **kwargs):
+def _load_tfds(name, split, download=True, **kwargs):
+    """`tfds.load` as supervised pairs scaled to [0, 1], failing fast when offline.
+
+    Raises `ValueError` for an unknown `name`, `FileNotFoundError` when the
+    data is not prepared and `download=False`, and `ConnectionError` when it
+    is not prepared and the download host cannot be reached (checked before
+    downloading, so an offline machine fails at once instead of retrying for
+    minutes).
+    """
     import tensorflow_datasets as tfds
 
-    dataset = tfds.load(name, split=split, as_supervised=True, **kwargs)
+    try:
+        # Prepared data (or tfds' test mocks) load without touching the network.
+        dataset = tfds.load(name, split=split, as_supervised=True, download=False, **kwargs)
+    except tfds.core.registered.DatasetNotFoundError as error:
+        raise ValueError(
+            f"`name` must be 'digits' or a tensorflow_datasets name (see tfds.list_builders()), "
+            f"received: {name!r}"
+        ) from error
+    except AssertionError as error:  # tfds' "could not find data in <data_dir>"
+        where = f"in data_dir={kwargs.get('data_dir')!r}" if "data_dir" in kwargs else "locally"
+        if not download:
+            raise FileNotFoundError(
+                f"Dataset {name!r} is not prepared {where} and download=False: pass the "
+                "`data_dir` of a prepared copy, allow the download, or use load('digits')"
+            ) from error
+        if not _download_host_reachable():
+            raise ConnectionError(
+                f"Dataset {name!r} is not prepared {where} and {TFDS_HOST} cannot be reached: "
+                "connect to the network, pass the `data_dir` of a prepared copy, or use "
+                "load('digits')"
+            ) from error
+        dataset = tfds.load(name, split=split, as_supervised=True, download=True, **kwargs)
     image_dtype = dataset.element_spec[0].dtype
     if image_dtype != tf.uint8:
         raise TypeError(
@@ -101,6 +132,22 @@ def _load_tfds(name, split, **kwargs):
             f"{image_dtype.name}"
         )
     return dataset.map(_scale_to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+# The host that tensorflow_datasets downloads its datasets from.
+TFDS_HOST = "storage.googleapis.com"
+
+
+def _download_host_reachable(timeout=5.0):
+    """Whether tfds' download host accepts a connection within `timeout` seconds.
+
+    Without this check an offline download retries for minutes before failing.
+    """
+    try:
+        with socket.create_connection((TFDS_HOST, 443), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def _scale_to_unit_range(image, label):

@@ -21,9 +21,10 @@ def rotated_moons(num_samples, angle=35.0, noise=0.1, seed=0):
 
     Args:
         num_samples: positive int, samples per domain.
-        angle: the rotation of the target, in degrees.
+        angle: number, the rotation of the target, in degrees.
         noise: the standard deviation of scikit-learn's moon noise, >= 0.
-        seed: int, the seed of the source (the target uses `seed + 1`).
+        seed: non-negative int, the seed of the source (the target uses
+            `seed + 1`).
 
     Returns:
         `((x_source, y_source), (x_target, y_target))`: float32 points of
@@ -39,6 +40,8 @@ def rotated_moons(num_samples, angle=35.0, noise=0.1, seed=0):
 
     num_samples = validation.positive_int("num_samples", num_samples)
     noise = validation.non_negative_float("noise", noise)
+    angle = validation.real("angle", angle)
+    seed = validation.non_negative_int("seed", seed)
     x_source, y_source = make_moons(num_samples, noise=noise, random_state=seed)
     x_target, y_target = make_moons(num_samples, noise=noise, random_state=seed + 1)
     radians = np.deg2rad(angle)

@@ -1,7 +1,6 @@
 """DropBlock: dropout of contiguous regions of feature maps."""
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_dl.utils import validation
@@ -36,8 +35,9 @@ class DropBlock2D(keras.layers.Layer):
         **kwargs: base layer arguments (`name`, `dtype`, `trainable`).
 
     Call arguments:
-        inputs: a 4D tensor `(batch, height, width, channels)` with known height
-            and width.
+        inputs: a 4D tensor `(batch, height, width, channels)`; the blocks
+            follow the height and width of each call, which may differ from
+            the shape the layer was built on.
         training: bool, whether to drop blocks.
 
     Returns:
@@ -59,25 +59,32 @@ class DropBlock2D(keras.layers.Layer):
         self.seed_generator = keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):
-        if len(input_shape) != 4 or input_shape[1] is None or input_shape[2] is None:
+        if len(input_shape) != 4:
             raise ValueError(
-                "DropBlock2D expects inputs of shape (batch, height, width, channels) with "
-                f"known height and width, received: {input_shape}"
+                "DropBlock2D expects inputs of shape (batch, height, width, channels), "
+                f"received: {input_shape}"
             )
-        height, width = input_shape[1], input_shape[2]
-        if self.block_size > min(height, width):
+        self._check_block_fits(input_shape[1], input_shape[2])
+
+    def _check_block_fits(self, height, width):
+        known = [size for size in (height, width) if size is not None]
+        if known and self.block_size > min(known):
             raise ValueError(
                 f"`block_size` must not exceed the feature map size {height}x{width}, "
                 f"received: {self.block_size}"
             )
-        self.gamma = _seed_probability(self.rate, self.block_size, height, width)
-        self.valid_centres = _valid_centre_mask(self.block_size, height, width)
 
     def call(self, inputs, training=False):
         if not training or self.rate == 0.0:
             return inputs
-        noise = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator)
-        centres = ops.logical_and(noise < self.gamma, self.valid_centres[None, :, :, None])
+        # The block mask follows the shape of each call, not the one built on.
+        self._check_block_fits(inputs.shape[1], inputs.shape[2])
+        shape = ops.shape(inputs)
+        gamma, valid_centres = _seed_probability_and_centres(
+            self.rate, self.block_size, shape[1], shape[2]
+        )
+        noise = keras.random.uniform(shape, seed=self.seed_generator)
+        centres = ops.logical_and(noise < gamma, valid_centres[None, :, :, None])
         blocks = ops.max_pool(
             ops.cast(centres, "float32"), self.block_size, strides=1, padding="same"
         )
@@ -94,17 +101,18 @@ class DropBlock2D(keras.layers.Layer):
         return config
 
 
-def _seed_probability(rate, block_size, height, width):
-    """gamma of Ghiasi et al. 2018, equation 1."""
-    valid_positions = (height - block_size + 1) * (width - block_size + 1)
-    return rate / block_size**2 * (height * width) / valid_positions
+def _seed_probability_and_centres(rate, block_size, height, width):
+    """gamma of Ghiasi et al. 2018, equation 1, and the mask of valid block centres.
 
-
-def _valid_centre_mask(block_size, height, width):
-    """Positions where a block grown by a "same" max pooling stays inside the map."""
-    rows = np.arange(height)
-    columns = np.arange(width)
+    A centre is valid where the block grown from it by a "same" max pooling
+    stays inside the map. `height` and `width` may be symbolic.
+    """
     low, high = block_size // 2, (block_size - 1) // 2
-    valid_rows = (rows >= low) & (rows < height - high)
-    valid_columns = (columns >= low) & (columns < width - high)
-    return np.logical_and(valid_rows[:, None], valid_columns[None, :])
+    rows, columns = ops.arange(height), ops.arange(width)
+    valid_rows = ops.logical_and(rows >= low, rows < height - high)
+    valid_columns = ops.logical_and(columns >= low, columns < width - high)
+    valid_centres = ops.logical_and(valid_rows[:, None], valid_columns[None, :])
+    area = ops.cast(height * width, "float32")
+    valid_positions = ops.cast((height - block_size + 1) * (width - block_size + 1), "float32")
+    gamma = rate / block_size**2 * area / ops.maximum(valid_positions, 1.0)
+    return gamma, valid_centres

@@ -43,6 +43,22 @@ class FrameDistributed(keras.layers.TimeDistributed):
     (2, 5, 6, 6, 4)
     """
 
+    def build(self, input_shape):
+        if len(input_shape) < 3:
+            raise ValueError(
+                "FrameDistributed expects inputs (batch, time, ...) of rank 3 or more, "
+                f"received input shape {tuple(input_shape)}"
+            )
+        try:
+            super().build(input_shape)
+        except ValueError as error:
+            raise ValueError(
+                f"FrameDistributed expects inputs (batch, time, *frame_shape), but the wrapped "
+                f"{type(self.layer).__name__} refused frames of shape "
+                f"{tuple(input_shape[2:])} taken from input shape {tuple(input_shape)} (is the "
+                f"time axis missing?): {error}"
+            ) from error
+
     def call(self, inputs, training=None, mask=None):
         if None in inputs.shape[2:]:
             raise ValueError(

@@ -31,6 +31,11 @@ class InceptionBlock(keras.layers.Layer):
         activation: activation after every convolution.
         use_batchnorm: bool, batch normalization after every convolution
             (as in Inception v2; the convolutions then have no bias).
+        batch_norm_momentum: float in [0, 1), the momentum of the moving
+            statistics of batch normalization (Keras' default 0.99; Torch and
+            PyTorch momentum `m` corresponds to `1 - m`).
+        batch_norm_epsilon: positive float, the variance epsilon of batch
+            normalization.
         **kwargs: base layer arguments (`name`, `dtype`, `trainable`).
 
     Call arguments:
@@ -60,6 +65,8 @@ class InceptionBlock(keras.layers.Layer):
         filters_pool_proj,
         activation="relu",
         use_batchnorm=False,
+        batch_norm_momentum=0.99,
+        batch_norm_epsilon=1e-3,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -71,18 +78,24 @@ class InceptionBlock(keras.layers.Layer):
         self.filters_pool_proj = validation.positive_int("filters_pool_proj", filters_pool_proj)
         self.activation = keras.activations.get(activation)
         self.use_batchnorm = validation.boolean("use_batchnorm", use_batchnorm)
+        self.batch_norm_momentum, self.batch_norm_epsilon = layer_sequences.batch_norm_arguments(
+            batch_norm_momentum, batch_norm_epsilon
+        )
 
     def _conv(self, filters, kernel_size, name):
         return layer_sequences.conv_norm_activation(
             filters,
             kernel_size,
             use_batchnorm=self.use_batchnorm,
+            batch_norm_momentum=self.batch_norm_momentum,
+            batch_norm_epsilon=self.batch_norm_epsilon,
             activation=self.activation,
             dtype=self.dtype_policy,
             name=name,
         )
 
     def build(self, input_shape):
+        layer_sequences.check_image_shape("InceptionBlock", input_shape)
         self.branch_1x1 = self._conv(self.filters_1x1, 1, "branch_1x1")
         self.branch_3x3 = self._conv(self.filters_3x3_reduce, 1, "branch_3x3_reduce") + self._conv(
             self.filters_3x3, 3, "branch_3x3"
@@ -102,6 +115,7 @@ class InceptionBlock(keras.layers.Layer):
         return (self.branch_1x1, self.branch_3x3, self.branch_5x5, self.branch_pool)
 
     def call(self, inputs):
+        layer_sequences.check_float_input("InceptionBlock", inputs)
         outputs = [layer_sequences.apply_sequence(branch, inputs) for branch in self._branches()]
         return keras.ops.concatenate(outputs, axis=-1)
 
@@ -121,6 +135,8 @@ class InceptionBlock(keras.layers.Layer):
                 "filters_pool_proj": self.filters_pool_proj,
                 "activation": keras.activations.serialize(self.activation),
                 "use_batchnorm": self.use_batchnorm,
+                "batch_norm_momentum": self.batch_norm_momentum,
+                "batch_norm_epsilon": self.batch_norm_epsilon,
             }
         )
         return config

@@ -8,6 +8,8 @@ apply it, so that each composite layer only states its own wiring.
 
 import keras
 
+from keras_dl.utils import validation
+
 
 def conv_norm_activation(
     filters,
@@ -16,12 +18,16 @@ def conv_norm_activation(
     strides=1,
     padding="same",
     use_batchnorm=False,
+    batch_norm_momentum=0.99,
+    batch_norm_epsilon=1e-3,
     activation=None,
     use_bias=None,
     dtype=None,
     name,
 ):
     """Returns `[Conv2D, (BatchNormalization), (Activation)]` as a list.
+
+    The batch normalization, when `use_batchnorm`, has the given momentum and epsilon.
 
     `use_bias` defaults to `not use_batchnorm` (batch norm's beta replaces the bias).
     """
@@ -40,10 +46,46 @@ def conv_norm_activation(
         )
     ]
     if use_batchnorm:
-        layers.append(keras.layers.BatchNormalization(dtype=dtype, name=f"{name}_bn"))
+        layers.append(
+            batch_normalization(batch_norm_momentum, batch_norm_epsilon, dtype, f"{name}_bn")
+        )
     if activation is not None:
         layers.append(keras.layers.Activation(activation, dtype=dtype, name=f"{name}_act"))
     return layers
+
+
+def batch_normalization(momentum, epsilon, dtype, name):
+    """Returns a `BatchNormalization` layer with the given momentum and epsilon."""
+    return keras.layers.BatchNormalization(
+        momentum=momentum, epsilon=epsilon, dtype=dtype, name=name
+    )
+
+
+def batch_norm_arguments(momentum, epsilon):
+    """Validates `batch_norm_momentum` (in [0, 1)) and `batch_norm_epsilon` (> 0)."""
+    return (
+        validation.rate("batch_norm_momentum", momentum),
+        validation.positive_float("batch_norm_epsilon", epsilon),
+    )
+
+
+def check_image_shape(layer_name, input_shape):
+    """Refuses input shapes other than `(batch, height, width, channels)` with known channels."""
+    if len(input_shape) != 4 or input_shape[-1] is None:
+        raise ValueError(
+            f"{layer_name} expects a 4D input (batch, height, width, channels) with known "
+            f"channels, received input shape {tuple(input_shape)}"
+        )
+
+
+def check_float_input(layer_name, inputs):
+    """Refuses non-floating inputs, which convolutions with float kernels cannot take."""
+    dtype = keras.backend.standardize_dtype(inputs.dtype)
+    if not keras.backend.is_float_dtype(dtype):
+        raise TypeError(
+            f"{layer_name} expects floating-point inputs (cast images, e.g. to float32, "
+            f"first), received dtype {dtype}"
+        )
 
 
 def build_sequence(layers, input_shape):

@@ -1,6 +1,7 @@
 """Unpooling that puts pooled values back at their argmax positions."""
 
 import keras
+import tensorflow as tf
 from keras import ops
 
 from keras_dl.utils import validation
@@ -22,6 +23,12 @@ class MaxUnpooling2D(keras.layers.Layer):
     `reference` when given (needed whenever the pooling input size is not
     `(pooled - 1) * strides + pool_size`, e.g. odd sizes), otherwise it is
     `(pooled - 1) * strides + pool_size`.
+
+    `argmax` positions outside the output raise a `ValueError` eagerly and
+    fail a `tf.function` step through a TensorFlow assertion (a TensorFlow op,
+    as Keras has none). XLA (`jit_compile=True`) drops assertions: there the
+    values of out-of-range positions become NaN in the output, so the mistake
+    shows in the loss instead of silently losing those values.
 
     Reference: Zeiler & Fergus, "Visualizing and Understanding Convolutional
     Networks", ECCV 2014; Badrinarayanan, Kendall & Cipolla, "SegNet", TPAMI 2017.
@@ -97,17 +104,41 @@ class MaxUnpooling2D(keras.layers.Layer):
         else:
             _, height, width, _ = self.compute_output_shape([pooled.shape, argmax.shape])
         batch, channels = ops.shape(pooled)[0], pooled.shape[-1]
+        size = height * width * channels
         positions = ops.reshape(ops.cast(argmax, "int32"), (batch, -1))
+        values = ops.reshape(pooled, (batch, -1))
+        in_range = ops.logical_and(positions >= 0, positions < size)
+        _check_in_range(in_range, positions, size)
+        # Where checks cannot run (XLA drops assertions), an out-of-range value
+        # becomes NaN at a valid position instead of vanishing silently.
+        values = ops.where(in_range, values, ops.cast(float("nan"), values.dtype))
+        positions = ops.clip(positions, 0, size - 1)
         samples = ops.broadcast_to(
             ops.arange(batch, dtype="int32")[:, None], ops.shape(positions)
         )
         indices = ops.stack([ops.reshape(samples, (-1,)), ops.reshape(positions, (-1,))], axis=1)
-        flat = ops.scatter(
-            indices, ops.reshape(pooled, (-1,)), (batch, height * width * channels)
-        )
+        flat = ops.scatter(indices, ops.reshape(values, (-1,)), (batch, size))
         return ops.reshape(flat, (batch, height, width, channels))
 
     def get_config(self):
         config = super().get_config()
         config.update({"pool_size": self.pool_size, "strides": self.strides})
         return config
+
+
+def _check_in_range(in_range, positions, size):
+    """Refuses argmax positions outside `[0, size)`.
+
+    Eagerly a `ValueError`; in a `tf.function` graph a TensorFlow assertion
+    (Keras has no assertion op), which fails the step with the same message.
+    XLA (`jit_compile=True`) drops assertions.
+    """
+    message = "`argmax` must hold flat positions in [0, height * width * channels) of the output"
+    if tf.executing_eagerly():
+        if not bool(ops.all(in_range)):
+            raise ValueError(
+                f"{message} = [0, {int(size)}), received values from "
+                f"{int(ops.min(positions))} to {int(ops.max(positions))}"
+            )
+    else:
+        tf.debugging.Assert(ops.all(in_range), [message])

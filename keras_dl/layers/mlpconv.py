@@ -27,6 +27,11 @@ class Mlpconv(keras.layers.Layer):
         activation: activation after every convolution (name or callable).
         use_batchnorm: bool, whether to put batch normalization between each
             convolution and its activation (the convolutions then have no bias).
+        batch_norm_momentum: float in [0, 1), the momentum of the moving
+            statistics of batch normalization (Keras' default 0.99; Torch and
+            PyTorch momentum `m` corresponds to `1 - m`).
+        batch_norm_epsilon: positive float, the variance epsilon of batch
+            normalization.
         **kwargs: base layer arguments (`name`, `dtype`, `trainable`).
 
     Call arguments:
@@ -51,6 +56,8 @@ class Mlpconv(keras.layers.Layer):
         padding="same",
         activation="relu",
         use_batchnorm=False,
+        batch_norm_momentum=0.99,
+        batch_norm_epsilon=1e-3,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -60,8 +67,12 @@ class Mlpconv(keras.layers.Layer):
         self.padding = validation.one_of("padding", padding, ("same", "valid"))
         self.activation = keras.activations.get(activation)
         self.use_batchnorm = validation.boolean("use_batchnorm", use_batchnorm)
+        self.batch_norm_momentum, self.batch_norm_epsilon = layer_sequences.batch_norm_arguments(
+            batch_norm_momentum, batch_norm_epsilon
+        )
 
     def build(self, input_shape):
+        layer_sequences.check_image_shape("Mlpconv", input_shape)
         self.micro_mlp = []
         for index, channels in enumerate(self.filters):
             first = index == 0
@@ -71,6 +82,8 @@ class Mlpconv(keras.layers.Layer):
                 strides=self.strides if first else 1,
                 padding=self.padding if first else "valid",
                 use_batchnorm=self.use_batchnorm,
+                batch_norm_momentum=self.batch_norm_momentum,
+                batch_norm_epsilon=self.batch_norm_epsilon,
                 activation=self.activation,
                 dtype=self.dtype_policy,
                 name=f"mlpconv_{index}",
@@ -78,6 +91,7 @@ class Mlpconv(keras.layers.Layer):
         layer_sequences.build_sequence(self.micro_mlp, input_shape)
 
     def call(self, inputs):
+        layer_sequences.check_float_input("Mlpconv", inputs)
         return layer_sequences.apply_sequence(self.micro_mlp, inputs)
 
     def compute_output_shape(self, input_shape):
@@ -96,6 +110,8 @@ class Mlpconv(keras.layers.Layer):
                 "padding": self.padding,
                 "activation": keras.activations.serialize(self.activation),
                 "use_batchnorm": self.use_batchnorm,
+                "batch_norm_momentum": self.batch_norm_momentum,
+                "batch_norm_epsilon": self.batch_norm_epsilon,
             }
         )
         return config

@@ -48,6 +48,11 @@ class ResidualBlock(keras.layers.Layer):
         preactivation: bool, the v2 ordering.
         shortcut: `"auto"`, `"projection"` or `"zero_pad"`.
         activation: activation function (name or callable).
+        batch_norm_momentum: float in [0, 1), the momentum of the moving
+            statistics of batch normalization (Keras' default 0.99; Torch and
+            PyTorch momentum `m` corresponds to `1 - m`).
+        batch_norm_epsilon: positive float, the variance epsilon of batch
+            normalization.
         **kwargs: base layer arguments (`name`, `dtype`, `trainable`).
 
     Call arguments:
@@ -74,6 +79,8 @@ class ResidualBlock(keras.layers.Layer):
         preactivation=False,
         shortcut="auto",
         activation="relu",
+        batch_norm_momentum=0.99,
+        batch_norm_epsilon=1e-3,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -84,6 +91,9 @@ class ResidualBlock(keras.layers.Layer):
         self.preactivation = validation.boolean("preactivation", preactivation)
         self.shortcut = validation.one_of("shortcut", shortcut, SHORTCUTS)
         self.activation = keras.activations.get(activation)
+        self.batch_norm_momentum, self.batch_norm_epsilon = layer_sequences.batch_norm_arguments(
+            batch_norm_momentum, batch_norm_epsilon
+        )
 
     @property
     def output_channels(self):
@@ -95,6 +105,8 @@ class ResidualBlock(keras.layers.Layer):
             kernel_size,
             strides=strides,
             use_batchnorm=not self.preactivation,
+            batch_norm_momentum=self.batch_norm_momentum,
+            batch_norm_epsilon=self.batch_norm_epsilon,
             activation=activation,
             use_bias=not self.preactivation,
             dtype=self.dtype_policy,
@@ -103,7 +115,9 @@ class ResidualBlock(keras.layers.Layer):
 
     def _norm_activation(self, name):
         return [
-            keras.layers.BatchNormalization(dtype=self.dtype_policy, name=f"{name}_bn"),
+            layer_sequences.batch_normalization(
+                self.batch_norm_momentum, self.batch_norm_epsilon, self.dtype_policy, f"{name}_bn"
+            ),
             keras.layers.Activation(self.activation, dtype=self.dtype_policy, name=f"{name}_act"),
         ]
 
@@ -149,13 +163,8 @@ class ResidualBlock(keras.layers.Layer):
         return "projection"
 
     def build(self, input_shape):
-        input_channels = input_shape[-1]
-        if input_channels is None:
-            raise ValueError(
-                "ResidualBlock needs a known channel dimension, received input shape "
-                f"{input_shape}"
-            )
-        self.shortcut_kind = self._shortcut_kind(input_channels)
+        layer_sequences.check_image_shape("ResidualBlock", input_shape)
+        self.shortcut_kind = self._shortcut_kind(input_shape[-1])
         self.preactivation_layers = (
             self._norm_activation("preact") if self.preactivation else []
         )
@@ -166,6 +175,8 @@ class ResidualBlock(keras.layers.Layer):
                 1,
                 strides=self.strides,
                 use_batchnorm=not self.preactivation,
+                batch_norm_momentum=self.batch_norm_momentum,
+                batch_norm_epsilon=self.batch_norm_epsilon,
                 use_bias=True,
                 dtype=self.dtype_policy,
                 name="shortcut",
@@ -190,6 +201,7 @@ class ResidualBlock(keras.layers.Layer):
         return keras.ops.pad(subsampled, [[0, 0], [0, 0], [0, 0], [0, extra_channels]])
 
     def call(self, inputs):
+        layer_sequences.check_float_input("ResidualBlock", inputs)
         preactivated = layer_sequences.apply_sequence(self.preactivation_layers, inputs)
         residual = layer_sequences.apply_sequence(self.residual_layers, preactivated)
         if self.shortcut_kind == "projection":
@@ -222,6 +234,8 @@ class ResidualBlock(keras.layers.Layer):
                 "preactivation": self.preactivation,
                 "shortcut": self.shortcut,
                 "activation": keras.activations.serialize(self.activation),
+                "batch_norm_momentum": self.batch_norm_momentum,
+                "batch_norm_epsilon": self.batch_norm_epsilon,
             }
         )
         return config

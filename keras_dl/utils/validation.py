@@ -25,6 +25,15 @@ def positive_int(name, value):
     return int(value)
 
 
+def non_negative_int(name, value):
+    """Returns `value` as an `int` after checking that it is an integer >= 0."""
+    if not _is_integer(value):
+        raise TypeError(f"`{name}` must be a non-negative integer, received: {value!r}")
+    if value < 0:
+        raise ValueError(f"`{name}` must be a non-negative integer, received: {value!r}")
+    return int(value)
+
+
 def positive_int_pair(name, value):
     """Returns a 2-tuple of positive ints from an int or a pair of ints."""
     if _is_integer(value):
@@ -73,10 +82,28 @@ def rate(name, value):
     return float(value)
 
 
+def real(name, value):
+    """Returns `value` as a float after checking that it is a finite number."""
+    if not _is_real(value):
+        raise TypeError(f"`{name}` must be a number, received: {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite number, received: {value!r}")
+    return float(value)
+
+
 def non_negative_float(name, value):
     """Returns `value` as a float after checking that it is finite and >= 0."""
     if not _is_real(value):
         raise TypeError(f"`{name}` must be a non-negative number, received: {value!r}")
     if not (math.isfinite(value) and value >= 0):
         raise ValueError(f"`{name}` must be a non-negative number, received: {value!r}")
+    return float(value)
+
+
+def positive_float(name, value):
+    """Returns `value` as a float after checking that it is finite and > 0."""
+    if not _is_real(value):
+        raise TypeError(f"`{name}` must be a positive number, received: {value!r}")
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(f"`{name}` must be a positive number, received: {value!r}")
     return float(value)

@@ -1,3 +1,5 @@
+import importlib
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -56,3 +58,20 @@ def test_tfds_path_scales_images_without_network():
 def test_name_must_be_a_string():
     with pytest.raises(TypeError, match="name"):
         load(3)
+
+
+def test_unprepared_tfds_data_without_download_fails_at_once(tmp_path):
+    with pytest.raises(FileNotFoundError, match="not prepared.*download=False.*digits"):
+        load("mnist", data_dir=str(tmp_path / "missing"), download=False)
+
+
+def test_unprepared_tfds_data_offline_fails_at_once_with_what_to_do(tmp_path, monkeypatch):
+    load_module = importlib.import_module("keras_dl.datasets.load")
+    monkeypatch.setattr(load_module, "_download_host_reachable", lambda: False)
+    with pytest.raises(ConnectionError, match="connect to the network.*data_dir.*digits"):
+        load("mnist", data_dir=str(tmp_path / "missing"))
+
+
+def test_unknown_tfds_name_is_named():
+    with pytest.raises(ValueError, match="`name` must be 'digits' or a tensorflow_datasets name"):
+        load("no_such_dataset_anywhere")

@@ -1,5 +1,7 @@
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from keras.src import testing
 from scipy import ndimage
 
@@ -39,6 +41,31 @@ class DropBlock2DTest(testing.TestCase):
     def test_block_larger_than_the_map_is_refused(self):
         with self.assertRaisesRegex(ValueError, "block_size"):
             DropBlock2D(0.1, block_size=9)(np.ones((1, 8, 8, 1), "float32"), training=True)
+
+    def test_blocks_follow_the_shape_of_each_call(self):
+        layer = DropBlock2D(0.2, 3, seed=0)
+        layer.build((None, 8, 8, 4))
+        x = np.ones((16, 16, 16, 4), "float32")
+        dropped = np.asarray(layer(x, training=True)) == 0
+        self.assertBetween(dropped.mean(), 0.15, 0.21)
+        # Blocks reach the whole 16x16 map, not only the 8x8 the layer was built on.
+        self.assertBetween(dropped[:, 8:, 8:].mean(), 0.15, 0.21)
+
+    def test_unknown_spatial_size_in_a_model(self):
+        inputs = keras.Input((None, None, 2))
+        model = keras.Model(inputs, DropBlock2D(0.2, 3, seed=0)(inputs, training=True))
+        for size in (6, 12):
+            dropped = np.asarray(model(np.ones((8, size, size, 2), "float32"))) == 0
+            self.assertBetween(dropped.mean(), 0.1, 0.25)
+
+    def test_graph_mode_with_dynamic_spatial_size(self):
+        layer = DropBlock2D(0.2, 3, seed=0)
+        function = tf.function(
+            lambda x: layer(x, training=True),
+            input_signature=[tf.TensorSpec((None, None, None, 2), tf.float32)],
+        )
+        dropped = np.asarray(function(np.ones((8, 12, 10, 2), "float32"))) == 0
+        self.assertBetween(dropped.mean(), 0.1, 0.25)
 
 
 @pytest.mark.parametrize(

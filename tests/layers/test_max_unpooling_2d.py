@@ -80,6 +80,25 @@ class MaxUnpooling2DTest(testing.TestCase):
         with self.assertRaisesRegex(TypeError, "argmax"):
             MaxUnpooling2D()([pooled, pooled])
 
+    def test_out_of_range_argmax_is_refused_eagerly_and_in_graphs(self):
+        pooled = np.ones((1, 2, 2, 1), "float32")
+        argmax = np.array([0, 5, 16, 3], "int32").reshape(1, 2, 2, 1)  # 16 is past 4x4x1
+        with self.assertRaisesRegex(ValueError, r"`argmax` .* \[0, 16\), received values from 0 to 16"):
+            MaxUnpooling2D()([pooled, argmax])
+        graph = tf.function(lambda p, a: MaxUnpooling2D()([p, a]))
+        with self.assertRaisesRegex(tf.errors.InvalidArgumentError, "`argmax` must hold"):
+            graph(pooled, argmax)
+        with self.assertRaisesRegex(ValueError, "argmax"):
+            MaxUnpooling2D()([pooled, -argmax])
+
+    def test_out_of_range_argmax_gives_nan_under_xla(self):
+        pooled = np.ones((2, 2, 2, 1), "float32")
+        argmax = np.array([[0, 5, 16, 3], [0, 2, 8, 10]], "int32").reshape(2, 2, 2, 1)
+        compiled = tf.function(lambda p, a: MaxUnpooling2D()([p, a]), jit_compile=True)
+        output = compiled(pooled, argmax).numpy()
+        self.assertTrue(np.isnan(output[0]).any())
+        self.assertAllClose(output[1], unpool_reference(pooled[1:], argmax[1:], (4, 4, 1))[0])
+
 
 def test_mismatched_shapes_are_refused():
     with pytest.raises(ValueError, match="same shape"):
