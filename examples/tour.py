@@ -47,7 +47,8 @@ def layers_stage(output_dir, epochs):
         metrics=["accuracy"],
     )
     log_dir = os.path.join(output_dir, "digits_cnn")
-    model.fit(train, epochs=epochs, verbose=0, callbacks=[keras.callbacks.TensorBoard(log_dir)])
+    model.fit(train, epochs=epochs, verbose=0, validation_data=test,
+              callbacks=[keras.callbacks.TensorBoard(log_dir)])
     _, accuracy = model.evaluate(test, verbose=0)
 
     export_dir = os.path.join(output_dir, "digits_cnn_savedmodel")
@@ -73,7 +74,8 @@ def applications_stage(output_dir, epochs):
     model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9, weight_decay=1e-4),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     log_dir = os.path.join(output_dir, "resnet20")
-    model.fit(train, epochs=epochs, verbose=0, callbacks=[keras.callbacks.TensorBoard(log_dir)])
+    model.fit(train, epochs=epochs, verbose=0, validation_data=test,
+              callbacks=[keras.callbacks.TensorBoard(log_dir)])
     _, accuracy = model.evaluate(test, verbose=0)
     return {
         "what": f"ResNet-20 ({model.count_params():,} parameters) on scikit-learn digits",
@@ -94,31 +96,39 @@ def models_stage(output_dir, epochs):
     pll_before = rbm.pseudo_log_likelihood(binary_test)
     log_dir = os.path.join(output_dir, "rbm")
     rbm.fit(binary_train, batch_size=50, epochs=4 * epochs, verbose=0,
-            callbacks=[keras.callbacks.TensorBoard(log_dir)])
+            validation_data=(binary_test,),
+            callbacks=[keras.callbacks.TensorBoard(log_dir),
+                       keras_dl.callbacks.ImageSampler(log_dir, every_n_epochs=epochs)])
     log_likelihood = rbm.log_likelihood(binary_test)  # exact: 16 hidden units are enumerated
     export_dir = os.path.join(output_dir, "rbm_savedmodel")
     rbm.export(export_dir, verbose=False)
 
     pca = keras_dl.models.PCA(8)
-    pca.fit(train)
+    pca.fit(train, verbose=0)
     encoder = keras.Sequential([keras.Input((64,)), keras.layers.Dense(32, activation="relu"),
                                 keras.layers.Dense(8)])
     decoder = keras.Sequential([keras.Input((8,)), keras.layers.Dense(32, activation="relu"),
                                 keras.layers.Dense(64, activation="sigmoid")])
     autoencoder = keras_dl.models.Autoencoder(encoder, decoder)
     autoencoder.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy")
-    autoencoder.fit(train, batch_size=64, epochs=6 * epochs, verbose=0,
-                    callbacks=[keras.callbacks.TensorBoard(os.path.join(output_dir, "autoencoder"))])
+    autoencoder_dir = os.path.join(output_dir, "autoencoder")
+    autoencoder.fit(train, batch_size=64, epochs=6 * epochs, verbose=0, validation_data=(test,),
+                    callbacks=[keras.callbacks.TensorBoard(autoencoder_dir),
+                               keras_dl.callbacks.ImageSampler(autoencoder_dir,
+                                                               every_n_epochs=2 * epochs,
+                                                               inputs=test[:12])])
 
     def error(model):
         return float(np.mean(np.sum((np.asarray(model.reconstruct(test)) - test) ** 2, axis=1)))
 
     return {
         "what": "RBM (64-16, PCD) and PCA vs a 64-32-8 autoencoder on scikit-learn digits",
-        "figure": (f"RBM pseudo-log-likelihood {pll_before:.1f} -> {rbm.pseudo_log_likelihood(binary_test):.1f}, "
-                   f"exact log-likelihood {log_likelihood:.1f} nats per held-out digit; squared error per "
-                   f"digit with 8-D codes: PCA {error(pca):.2f}, autoencoder {error(autoencoder):.2f}"),
-        "TensorBoard": f"{log_dir}, {os.path.join(output_dir, 'autoencoder')}",
+        "figure": (f"RBM pseudo-log-likelihood {pll_before:.1f} -> "
+                   f"{rbm.pseudo_log_likelihood(binary_test):.1f}, exact log-likelihood "
+                   f"{log_likelihood:.1f} nats per held-out digit; squared error per digit with 8-D "
+                   f"codes: PCA {error(pca):.2f}, autoencoder {error(autoencoder):.2f}"),
+        "TensorBoard": f"{log_dir} (RBM filters and Gibbs samples under IMAGES), {autoencoder_dir} "
+                       "(inputs above their reconstructions); validation scalars for both",
         "SavedModel": f"{export_dir} (endpoints 'serve' = P(h|v), 'reconstruct')",
     }
 
@@ -128,17 +138,20 @@ def adversarial_stage(output_dir, epochs):
     images = np.stack([x for x, _ in keras_dl.datasets.load("digits", "all").as_numpy_iterator()])
     flat = images.reshape(len(images), -1)
     train, test = flat[:1500] * 2.0 - 1.0, flat[1500:]
-    generator = keras.Sequential([keras.Input((16,)), keras.layers.Dense(128), keras.layers.LeakyReLU(0.2),
+    generator = keras.Sequential([keras.Input((16,)), keras.layers.Dense(128),
+                                  keras.layers.LeakyReLU(0.2),
                                   keras.layers.Dense(64, activation="tanh")], name="generator")
-    discriminator = keras.Sequential([keras.Input((64,)), keras.layers.Dense(128), keras.layers.LeakyReLU(0.2),
-                                      keras.layers.Dense(1)], name="discriminator")
+    discriminator = keras.Sequential([keras.Input((64,)), keras.layers.Dense(128),
+                                      keras.layers.LeakyReLU(0.2), keras.layers.Dense(1)],
+                                     name="discriminator")
     gan = keras_dl.models.GAN(generator, discriminator, latent_dim=16, seed=0)
     gan.compile(generator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
                 discriminator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
     log_dir = os.path.join(output_dir, "gan")
     gan.fit(train, batch_size=64, epochs=4 * epochs, verbose=0,
             callbacks=[keras.callbacks.TensorBoard(log_dir),
-                       keras_dl.callbacks.ImageSampler(log_dir, every_n_epochs=2 * epochs, num_images=36)])
+                       keras_dl.callbacks.ImageSampler(log_dir, every_n_epochs=2 * epochs,
+                                                       num_images=36)])
     pixels = keras.Sequential([keras.Input((64,)), keras.layers.Identity()])
 
     def distance_to_test(samples):
@@ -164,21 +177,23 @@ def adversarial_stage(output_dir, epochs):
         dann.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
                      metrics=["accuracy"])
         batches = keras_dl.datasets.domain_adaptation((x_source, y_source), x_target, 64)
-        dann.fit(batches.shuffle(20, seed=0), epochs=100, verbose=0,
+        dann.fit(batches, epochs=100, verbose=0,
                  callbacks=[keras_dl.callbacks.GradientReversalScheduler()] if schedule else [])
         accuracies[name] = dann.evaluate(x_target, y_target, verbose=0, return_dict=True)["accuracy"]
     return {
-        "what": "GAN on scikit-learn digits; domain-adversarial training on two moons rotated by 35 degrees",
+        "what": "GAN on scikit-learn digits; domain-adversarial training on two moons rotated by "
+                "35 degrees",
         "figure": (f"Frechet distance (pixel space) to held-out digits: GAN samples "
-                   f"{distance_to_test(generated):.2f}, uniform noise {distance_to_test(noise):.2f}; target "
-                   f"accuracy source-only {accuracies['source-only']:.3f}, DANN {accuracies['DANN']:.3f}"),
+                   f"{distance_to_test(generated):.2f}, uniform noise {distance_to_test(noise):.2f}; "
+                   f"target accuracy source-only {accuracies['source-only']:.3f}, DANN "
+                   f"{accuracies['DANN']:.3f}"),
         "TensorBoard": f"{log_dir} (sample grids under IMAGES)",
         "SavedModel": f"{export_dir} (endpoints 'serve' = G(z), 'generate')",
     }
 
 
-STAGES = [("layers", layers_stage), ("applications", applications_stage), ("models", models_stage),
-          ("adversarial", adversarial_stage)]
+STAGES = [("layers", layers_stage), ("applications", applications_stage),
+          ("models", models_stage), ("adversarial", adversarial_stage)]
 
 
 def main():

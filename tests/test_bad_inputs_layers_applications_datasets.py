@@ -264,7 +264,7 @@ CASES = {
     ),
     "load_digits_split": (lambda t: datasets.load("digits", "validation"), ValueError, "`split`"),
     "load_digits_kwargs": (
-        lambda t: datasets.load("digits", data_dir=str(t)), TypeError, "no extra arguments",
+        lambda t: datasets.load("digits", data_dir=str(t)), TypeError, "takes only `image_size`",
     ),
     "load_unprepared_without_download": (
         lambda t: datasets.load("mnist", data_dir=str(t / "none"), download=False),

@@ -66,7 +66,7 @@ def image_input(input_tensor, input_shape, default_shape, min_size):
     if input_shape[-1] is None:
         raise ValueError(f"`input_shape` must have a known channel count, received: {input_shape}")
     if input_tensor is None:
-        return keras.Input(shape=input_shape)
+        return keras.Input(shape=input_shape, name="images")
     if keras.backend.is_keras_tensor(input_tensor):
         return input_tensor
     return keras.Input(tensor=input_tensor, shape=input_shape)
@@ -88,7 +88,9 @@ def classifier(x, classes, classifier_activation, name="predictions"):
 
 def build_model(input_tensor, image_inputs, outputs, name, weights, classes):
     """Creates the functional model and loads `weights` if given."""
-    inputs = keras.utils.get_source_inputs(input_tensor) if input_tensor is not None else image_inputs
+    inputs = (
+        keras.utils.get_source_inputs(input_tensor) if input_tensor is not None else image_inputs
+    )
     model = keras.Model(inputs, outputs, name=name)
     if weights is not None:
         try:

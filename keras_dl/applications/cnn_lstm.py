@@ -24,7 +24,9 @@ def default_frame_backbone(frame_shape, batch_norm=DEFAULT_BATCH_NORM):
     inputs = keras.Input(frame_shape)
     x = inputs
     for index, filters in enumerate((32, 64, 64)):
-        x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{index + 1}")(x)
+        x = keras.layers.Conv2D(
+            filters, 3, padding="same", use_bias=False, name=f"conv{index + 1}"
+        )(x)
         x = keras.layers.BatchNormalization(
             momentum=batch_norm[0], epsilon=batch_norm[1], name=f"bn{index + 1}"
         )(x)
@@ -100,8 +102,7 @@ def CNNLSTM(
         input_shape = tuple(input_tensor.shape[1:])
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 4:
         raise ValueError(
-            "`input_shape` must be (timesteps, height, width, channels), received: "
-            f"{input_shape!r}"
+            f"`input_shape` must be (timesteps, height, width, channels), received: {input_shape!r}"
         )
     frame_shape = tuple(input_shape[1:])
     batch_norm = (batch_norm_momentum, batch_norm_epsilon)
@@ -117,24 +118,25 @@ def CNNLSTM(
             default_epsilon if batch_norm_epsilon is None else batch_norm_epsilon,
         )
         backbone = default_frame_backbone(frame_shape, batch_norm)
-    elif not isinstance(backbone, keras.Model):
-        raise TypeError(f"`backbone` must be a keras.Model, received: {type(backbone).__name__}")
-    elif tuple(backbone.input_shape[1:]) != frame_shape and None not in backbone.input_shape[1:3]:
+    elif (
+        tuple(validation.keras_model("backbone", backbone).input_shape[1:]) != frame_shape
+        and None not in backbone.input_shape[1:3]
+    ):
         raise ValueError(
             f"`backbone` takes frames of shape {tuple(backbone.input_shape[1:])} but "
             f"`input_shape` has frames of shape {frame_shape}"
         )
     if input_tensor is None:
-        inputs = keras.Input(shape=tuple(input_shape))
+        inputs = keras.Input(shape=tuple(input_shape), name="frames")
     elif keras.backend.is_keras_tensor(input_tensor):
         inputs = input_tensor
     else:
-        inputs = keras.Input(tensor=input_tensor, shape=tuple(input_shape))
+        inputs = keras.Input(tensor=input_tensor, shape=tuple(input_shape), name="frames")
     features = FrameDistributed(backbone, name="frame_features")(inputs)
     if len(features.shape) == 5:
-        features = FrameDistributed(
-            keras.layers.GlobalAveragePooling2D(), name="frame_pooling"
-        )(features)
+        features = FrameDistributed(keras.layers.GlobalAveragePooling2D(), name="frame_pooling")(
+            features
+        )
     outputs = keras.layers.LSTM(lstm_units, name="lstm")(features)
     if include_top:
         outputs = application_utils.classifier(outputs, classes, classifier_activation)

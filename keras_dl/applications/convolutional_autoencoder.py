@@ -11,8 +11,13 @@ UNPOOLINGS = ("argmax", "upsampling")
 
 
 @keras_dl_export("keras_dl.applications.ConvolutionalAutoencoder")
-def ConvolutionalAutoencoder(input_shape, filters=(32, 64), latent_dim=None, unpooling="argmax",
-                             name="convolutional_autoencoder"):
+def ConvolutionalAutoencoder(
+    input_shape,
+    filters=(32, 64),
+    latent_dim=None,
+    unpooling="argmax",
+    name="convolutional_autoencoder",
+):
     """Instantiates a convolutional autoencoder (a `keras_dl.models.Autoencoder`).
 
     Encoder: per entry of `filters`, a 3x3 convolution with ReLU and a 2x2
@@ -50,7 +55,9 @@ def ConvolutionalAutoencoder(input_shape, filters=(32, 64), latent_dim=None, unp
     if latent_dim is not None:
         latent_dim = validation.positive_int("latent_dim", latent_dim)
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3:
-        raise ValueError(f"`input_shape` must be (height, width, channels), received: {input_shape!r}")
+        raise ValueError(
+            f"`input_shape` must be (height, width, channels), received: {input_shape!r}"
+        )
     factor = 2 ** len(filters)
     if input_shape[0] % factor or input_shape[1] % factor:
         raise ValueError(
@@ -61,7 +68,9 @@ def ConvolutionalAutoencoder(input_shape, filters=(32, 64), latent_dim=None, unp
     images = keras.Input(tuple(input_shape), name="images")
     x, switches = images, []
     for index, channels in enumerate(filters):
-        x = keras.layers.Conv2D(channels, 3, padding="same", activation="relu", name=f"encode_conv{index + 1}")(x)
+        x = keras.layers.Conv2D(
+            channels, 3, padding="same", activation="relu", name=f"encode_conv{index + 1}"
+        )(x)
         x, argmax = MaxPoolingWithArgmax2D(2, name=f"encode_pool{index + 1}")(x)
         switches.append(argmax)
     feature_shape = tuple(x.shape[1:])
@@ -72,14 +81,21 @@ def ConvolutionalAutoencoder(input_shape, filters=(32, 64), latent_dim=None, unp
     encoder = keras.Model(images, [x, *switches] if use_switches else x, name=f"{name}_encoder")
 
     code = keras.Input(tuple(x.shape[1:]), name="code")
-    switch_inputs = [
-        keras.Input(tuple(argmax.shape[1:]), dtype="int32", name=f"argmax{index + 1}")
-        for index, argmax in enumerate(switches)
-    ] if use_switches else []
+    switch_inputs = (
+        [
+            keras.Input(tuple(argmax.shape[1:]), dtype="int32", name=f"argmax{index + 1}")
+            for index, argmax in enumerate(switches)
+        ]
+        if use_switches
+        else []
+    )
     y = code
     if latent_dim is not None:
-        y = keras.layers.Dense(int(feature_shape[0] * feature_shape[1] * feature_shape[2]),
-                               activation="relu", name="expand")(y)
+        y = keras.layers.Dense(
+            int(feature_shape[0] * feature_shape[1] * feature_shape[2]),
+            activation="relu",
+            name="expand",
+        )(y)
         y = keras.layers.Reshape(feature_shape, name="reshape")(y)
     for index in reversed(range(len(filters))):
         if use_switches:
@@ -87,9 +103,13 @@ def ConvolutionalAutoencoder(input_shape, filters=(32, 64), latent_dim=None, unp
         else:
             y = keras.layers.UpSampling2D(2, name=f"decode_upsample{index + 1}")(y)
         channels = filters[index - 1] if index > 0 else filters[0]
-        y = keras.layers.Conv2D(channels, 3, padding="same", activation="relu", name=f"decode_conv{index + 1}")(y)
-    reconstruction = keras.layers.Conv2D(input_shape[-1], 3, padding="same", activation="sigmoid",
-                                         name="reconstruction")(y)
-    decoder = keras.Model([code, *switch_inputs] if use_switches else code, reconstruction,
-                          name=f"{name}_decoder")
+        y = keras.layers.Conv2D(
+            channels, 3, padding="same", activation="relu", name=f"decode_conv{index + 1}"
+        )(y)
+    reconstruction = keras.layers.Conv2D(
+        input_shape[-1], 3, padding="same", activation="sigmoid", name="reconstruction"
+    )(y)
+    decoder = keras.Model(
+        [code, *switch_inputs] if use_switches else code, reconstruction, name=f"{name}_decoder"
+    )
     return Autoencoder(encoder, decoder, name=name)

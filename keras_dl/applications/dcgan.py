@@ -48,8 +48,14 @@ def _resolution_steps(size):
 
 
 @keras_dl_export("keras_dl.applications.DCGANGenerator")
-def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, batch_norm_momentum=0.99,
-                   batch_norm_epsilon=1e-3, name="dcgan_generator"):
+def DCGANGenerator(
+    latent_dim=100,
+    output_shape=(64, 64, 3),
+    filters=64,
+    batch_norm_momentum=0.99,
+    batch_norm_epsilon=1e-3,
+    name="dcgan_generator",
+):
     """Instantiates the DCGAN generator.
 
     Following the architecture guidelines of Radford et al.: a projection of
@@ -88,26 +94,46 @@ def DCGANGenerator(latent_dim=100, output_shape=(64, 64, 3), filters=64, batch_n
     base, steps = _resolution_steps(size)
     z = keras.Input((latent_dim,), name="z")
     width = filters * 2 ** (steps - 1)
-    x = keras.layers.Dense(base * base * width, use_bias=False, kernel_initializer=_initializer(),
-                           name="project")(z)
+    x = keras.layers.Dense(
+        base * base * width, use_bias=False, kernel_initializer=_initializer(), name="project"
+    )(z)
     x = keras.layers.Reshape((base, base, width), name="reshape")(x)
     x = _batch_norm(batch_norm, "project_bn")(x)
     x = keras.layers.ReLU(name="project_relu")(x)
     for step in range(steps - 1):
         width //= 2
-        x = keras.layers.Conv2DTranspose(width, 5, strides=2, padding="same", use_bias=False,
-                                         kernel_initializer=_initializer(), name=f"deconv{step + 1}")(x)
+        x = keras.layers.Conv2DTranspose(
+            width,
+            5,
+            strides=2,
+            padding="same",
+            use_bias=False,
+            kernel_initializer=_initializer(),
+            name=f"deconv{step + 1}",
+        )(x)
         x = _batch_norm(batch_norm, f"deconv{step + 1}_bn")(x)
         x = keras.layers.ReLU(name=f"deconv{step + 1}_relu")(x)
-    images = keras.layers.Conv2DTranspose(channels, 5, strides=2, padding="same", activation="tanh",
-                                          kernel_initializer=_initializer(), name="image")(x)
+    images = keras.layers.Conv2DTranspose(
+        channels,
+        5,
+        strides=2,
+        padding="same",
+        activation="tanh",
+        kernel_initializer=_initializer(),
+        name="image",
+    )(x)
     return keras.Model(z, images, name=name)
 
 
 @keras_dl_export("keras_dl.applications.DCGANDiscriminator")
-def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True,
-                       batch_norm_momentum=0.99, batch_norm_epsilon=1e-3,
-                       name="dcgan_discriminator"):
+def DCGANDiscriminator(
+    input_shape=(64, 64, 3),
+    filters=64,
+    batch_norm=True,
+    batch_norm_momentum=0.99,
+    batch_norm_epsilon=1e-3,
+    name="dcgan_discriminator",
+):
     """Instantiates the DCGAN discriminator.
 
     Strided 5x5 convolutions instead of pooling, batch normalization in every
@@ -124,10 +150,7 @@ def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True,
         batch_norm: bool; False for a WGAN-GP critic, whose gradient penalty
             is defined per sample and must not mix samples through batch
             statistics (Gulrajani et al. 2017, section 4).
-        batch_norm_momentum: float in [0, 1), the momentum of the moving
-            statistics of every batch normalization (Keras' default 0.99).
-        batch_norm_epsilon: positive float, the variance epsilon of every batch
-            normalization.
+        batch_norm_momentum, batch_norm_epsilon: as for `DCGANGenerator`.
         name: model name.
 
     Returns:
@@ -149,9 +172,15 @@ def DCGANDiscriminator(input_shape=(64, 64, 3), filters=64, batch_norm=True,
     images = keras.Input(tuple(input_shape), name="images")
     x = images
     for step in range(steps):
-        x = keras.layers.Conv2D(filters * 2**step, 5, strides=2, padding="same",
-                                use_bias=step == 0 or not batch_norm, kernel_initializer=_initializer(),
-                                name=f"conv{step + 1}")(x)
+        x = keras.layers.Conv2D(
+            filters * 2**step,
+            5,
+            strides=2,
+            padding="same",
+            use_bias=step == 0 or not batch_norm,
+            kernel_initializer=_initializer(),
+            name=f"conv{step + 1}",
+        )(x)
         if step > 0 and batch_norm:
             x = _batch_norm(batch_norm_arguments, f"conv{step + 1}_bn")(x)
         x = keras.layers.LeakyReLU(negative_slope=0.2, name=f"conv{step + 1}_lrelu")(x)

@@ -30,7 +30,9 @@ def _auxiliary_classifier(x, classes, classifier_activation, name):
     x = keras.layers.Flatten(name=f"{name}_flatten")(x)
     x = keras.layers.Dense(1024, activation="relu", name=f"{name}_fc")(x)
     x = keras.layers.Dropout(0.7, name=f"{name}_dropout")(x)
-    return application_utils.classifier(x, classes, classifier_activation, name=f"{name}_predictions")
+    return application_utils.classifier(
+        x, classes, classifier_activation, name=f"{name}_predictions"
+    )
 
 
 @keras_dl_export("keras_dl.applications.GoogLeNet")
@@ -83,10 +85,14 @@ def GoogLeNet(
     application_utils.check_arguments(include_top, weights, pooling, classes, classifier_activation)
     validation.boolean("aux_classifiers", aux_classifiers)
     if aux_classifiers and not include_top:
-        raise ValueError("`aux_classifiers=True` needs `include_top=True`, received include_top=False")
+        raise ValueError(
+            "`aux_classifiers=True` needs `include_top=True`, received include_top=False"
+        )
     min_size = 80 if aux_classifiers else 32
     inputs = application_utils.image_input(input_tensor, input_shape, (224, 224, 3), min_size)
-    x = keras.layers.Conv2D(64, 7, strides=2, padding="same", activation="relu", name="conv1")(inputs)
+    x = keras.layers.Conv2D(64, 7, strides=2, padding="same", activation="relu", name="conv1")(
+        inputs
+    )
     x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
     x = keras.layers.Conv2D(64, 1, activation="relu", name="conv2_reduce")(x)
     x = keras.layers.Conv2D(192, 3, padding="same", activation="relu", name="conv2")(x)

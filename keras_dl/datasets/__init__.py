@@ -1,4 +1,5 @@
-"""Dataset helpers: tfds and bundled data, IDX files, synthetic sequences, domain shifts and pairs."""
+"""Dataset helpers: tfds and bundled data, IDX files, synthetic sequences, domain shifts
+and pairs."""
 
 from keras_dl.datasets.domain_adaptation import domain_adaptation
 from keras_dl.datasets.growth_sequences import growth_sequences

@@ -53,8 +53,7 @@ def domain_adaptation(source, target, batch_size, shuffle=True, seed=None):
     target = _as_dataset("target", target)
     if not (isinstance(source.element_spec, tuple) and len(source.element_spec) == 2):
         raise ValueError(
-            "`source` must yield (x, y) pairs, received elements with spec "
-            f"{source.element_spec}"
+            f"`source` must yield (x, y) pairs, received elements with spec {source.element_spec}"
         )
     if isinstance(target.element_spec, tuple):
         target = target.map(lambda x, *_: x)
@@ -76,7 +75,9 @@ def _as_dataset(name, data):
     if isinstance(data, tf.data.Dataset):
         return data
     if isinstance(data, list):
-        raise TypeError(f"`{name}` must be an array, a tuple of arrays or a tf.data.Dataset, received a list")
+        raise TypeError(
+            f"`{name}` must be an array, a tuple of arrays or a tf.data.Dataset, received a list"
+        )
     return tf.data.Dataset.from_tensor_slices(data)
 
 

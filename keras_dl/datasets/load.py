@@ -65,7 +65,9 @@ def _load_digits(split, image_size=8, **unknown):
     if unknown:
         raise TypeError(f"load('digits') takes only `image_size`, received: {sorted(unknown)}")
     if split not in DIGITS_SPLITS:
-        raise ValueError(f"`split` must be one of {list(DIGITS_SPLITS)} for 'digits', received: {split!r}")
+        raise ValueError(
+            f"`split` must be one of {list(DIGITS_SPLITS)} for 'digits', received: {split!r}"
+        )
     if image_size not in DIGITS_IMAGE_SIZES:
         raise ValueError(
             f"`image_size` must be one of {list(DIGITS_IMAGE_SIZES)} for 'digits', "

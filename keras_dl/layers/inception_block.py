@@ -31,11 +31,8 @@ class InceptionBlock(keras.layers.Layer):
         activation: activation after every convolution.
         use_batchnorm: bool, batch normalization after every convolution
             (as in Inception v2; the convolutions then have no bias).
-        batch_norm_momentum: float in [0, 1), the momentum of the moving
-            statistics of batch normalization (Keras' default 0.99; Torch and
-            PyTorch momentum `m` corresponds to `1 - m`).
-        batch_norm_epsilon: positive float, the variance epsilon of batch
-            normalization.
+        batch_norm_momentum, batch_norm_epsilon: of the batch normalization,
+            as for `Mlpconv`.
         **kwargs: base layer arguments (`name`, `dtype`, `trainable`).
 
     Call arguments:

@@ -48,11 +48,8 @@ class ResidualBlock(keras.layers.Layer):
         preactivation: bool, the v2 ordering.
         shortcut: `"auto"`, `"projection"` or `"zero_pad"`.
         activation: activation function (name or callable).
-        batch_norm_momentum: float in [0, 1), the momentum of the moving
-            statistics of batch normalization (Keras' default 0.99; Torch and
-            PyTorch momentum `m` corresponds to `1 - m`).
-        batch_norm_epsilon: positive float, the variance epsilon of batch
-            normalization.
+        batch_norm_momentum, batch_norm_epsilon: of the batch normalization,
+            as for `Mlpconv`.
         **kwargs: base layer arguments (`name`, `dtype`, `trainable`).
 
     Call arguments:
@@ -129,7 +126,9 @@ class ResidualBlock(keras.layers.Layer):
                 + self._unit(self.filters, k, 1, "conv_2", act)
                 + self._unit(self.output_channels, 1, 1, "conv_3")
             )
-        return self._unit(self.filters, k, s, "conv_1", act) + self._unit(self.filters, k, 1, "conv_2")
+        return self._unit(self.filters, k, s, "conv_1", act) + self._unit(
+            self.filters, k, 1, "conv_2"
+        )
 
     def _residual_layers_v2(self):
         # The first batch norm + activation (the pre-activation) is applied in
@@ -165,9 +164,7 @@ class ResidualBlock(keras.layers.Layer):
     def build(self, input_shape):
         layer_sequences.check_image_shape("ResidualBlock", input_shape)
         self.shortcut_kind = self._shortcut_kind(input_shape[-1])
-        self.preactivation_layers = (
-            self._norm_activation("preact") if self.preactivation else []
-        )
+        self.preactivation_layers = self._norm_activation("preact") if self.preactivation else []
         layer_sequences.build_sequence(self.preactivation_layers, input_shape)
         if self.shortcut_kind == "projection":
             self.projection_layers = layer_sequences.conv_norm_activation(

@@ -63,7 +63,9 @@ class _LeastSquares(GANLoss):
     name = "least_squares"
 
     def discriminator_loss(self, real_logits, fake_logits):
-        return 0.5 * ops.mean(ops.square(real_logits - 1.0)) + 0.5 * ops.mean(ops.square(fake_logits))
+        return 0.5 * ops.mean(ops.square(real_logits - 1.0)) + 0.5 * ops.mean(
+            ops.square(fake_logits)
+        )
 
     def generator_loss(self, fake_logits):
         return 0.5 * ops.mean(ops.square(fake_logits - 1.0))
@@ -101,7 +103,9 @@ non_saturating = _NonSaturating()
 least_squares = _LeastSquares()
 hinge = _Hinge()
 wasserstein = _Wasserstein()
-GAN_LOSSES = {loss.name: loss for loss in (minimax, non_saturating, least_squares, hinge, wasserstein)}
+GAN_LOSSES = {
+    loss.name: loss for loss in (minimax, non_saturating, least_squares, hinge, wasserstein)
+}
 
 
 def get(identifier):

@@ -5,6 +5,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
 
@@ -17,11 +18,20 @@ def frechet_distance(mean_a, covariance_a, mean_b, covariance_b):
     symmetric eigensolver with this precision control).
     """
     mean_a, mean_b = tf.cast(mean_a, tf.float64), tf.cast(mean_b, tf.float64)
-    covariance_a, covariance_b = tf.cast(covariance_a, tf.float64), tf.cast(covariance_b, tf.float64)
+    covariance_a, covariance_b = (
+        tf.cast(covariance_a, tf.float64),
+        tf.cast(covariance_b, tf.float64),
+    )
     eigenvalues, eigenvectors = tf.linalg.eigh(covariance_a)
-    root_a = eigenvectors @ tf.linalg.diag(tf.sqrt(tf.maximum(eigenvalues, 0.0))) @ tf.transpose(eigenvectors)
+    root_a = (
+        eigenvectors
+        @ tf.linalg.diag(tf.sqrt(tf.maximum(eigenvalues, 0.0)))
+        @ tf.transpose(eigenvectors)
+    )
     product = root_a @ covariance_b @ root_a
-    trace_root = tf.reduce_sum(tf.sqrt(tf.maximum(tf.linalg.eigvalsh((product + tf.transpose(product)) / 2), 0.0)))
+    trace_root = tf.reduce_sum(
+        tf.sqrt(tf.maximum(tf.linalg.eigvalsh((product + tf.transpose(product)) / 2), 0.0))
+    )
     return (
         tf.reduce_sum(tf.square(mean_a - mean_b))
         + tf.linalg.trace(covariance_a)
@@ -66,18 +76,31 @@ class FrechetDistance(keras.metrics.Metric):
 
     def __init__(self, feature_extractor, name="frechet_distance", **kwargs):
         super().__init__(name=name, **kwargs)
-        if not isinstance(feature_extractor, keras.Model):
-            raise TypeError(
-                f"`feature_extractor` must be a keras.Model, received: {type(feature_extractor).__name__}"
-            )
-        self.feature_extractor = feature_extractor
+        self.feature_extractor = validation.keras_model("feature_extractor", feature_extractor)
         self.feature_dim = int(np.prod(feature_extractor.output_shape[1:]))
         for prefix in ("real", "generated"):
-            setattr(self, f"{prefix}_count", self.add_variable((), "zeros", dtype="float64", name=f"{prefix}_count"))
-            setattr(self, f"{prefix}_sum", self.add_variable((self.feature_dim,), "zeros", dtype="float64",
-                                                             name=f"{prefix}_sum"))
-            setattr(self, f"{prefix}_outer", self.add_variable((self.feature_dim, self.feature_dim), "zeros",
-                                                               dtype="float64", name=f"{prefix}_outer"))
+            setattr(
+                self,
+                f"{prefix}_count",
+                self.add_variable((), "zeros", dtype="float64", name=f"{prefix}_count"),
+            )
+            setattr(
+                self,
+                f"{prefix}_sum",
+                self.add_variable(
+                    (self.feature_dim,), "zeros", dtype="float64", name=f"{prefix}_sum"
+                ),
+            )
+            setattr(
+                self,
+                f"{prefix}_outer",
+                self.add_variable(
+                    (self.feature_dim, self.feature_dim),
+                    "zeros",
+                    dtype="float64",
+                    name=f"{prefix}_outer",
+                ),
+            )
 
     def _accumulate(self, prefix, samples):
         features = ops.cast(self.feature_extractor(samples, training=False), "float64")
@@ -93,11 +116,15 @@ class FrechetDistance(keras.metrics.Metric):
     def _statistics(self, prefix):
         count = getattr(self, f"{prefix}_count")
         mean = getattr(self, f"{prefix}_sum") / count
-        covariance = (getattr(self, f"{prefix}_outer") - count * ops.outer(mean, mean)) / (count - 1.0)
+        covariance = (getattr(self, f"{prefix}_outer") - count * ops.outer(mean, mean)) / (
+            count - 1.0
+        )
         return mean, covariance
 
     def result(self):
-        return ops.cast(frechet_distance(*self._statistics("real"), *self._statistics("generated")), "float32")
+        return ops.cast(
+            frechet_distance(*self._statistics("real"), *self._statistics("generated")), "float32"
+        )
 
     def reset_state(self):
         for variable in self.variables:
@@ -111,5 +138,7 @@ class FrechetDistance(keras.metrics.Metric):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        config["feature_extractor"] = keras.saving.deserialize_keras_object(config["feature_extractor"])
+        config["feature_extractor"] = keras.saving.deserialize_keras_object(
+            config["feature_extractor"]
+        )
         return cls(**config)

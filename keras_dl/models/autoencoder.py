@@ -7,6 +7,7 @@ from keras import ops
 from keras_dl.models.base_model import BaseModel
 from keras_dl.models.batch_utils import input_of, tensor_specs
 from keras_dl.utils import keras_compat
+from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
@@ -60,13 +61,8 @@ class Autoencoder(BaseModel):
 
     def __init__(self, encoder, decoder, **kwargs):
         super().__init__(**kwargs)
-        for argument, network in (("encoder", encoder), ("decoder", decoder)):
-            if not isinstance(network, keras.layers.Layer):
-                raise TypeError(
-                    f"`{argument}` must be a keras.Model or layer, received: {type(network).__name__}"
-                )
-        self.encoder = encoder
-        self.decoder = decoder
+        self.encoder = validation.keras_model("encoder", encoder, layers_allowed=True)
+        self.decoder = validation.keras_model("decoder", decoder, layers_allowed=True)
 
     def build(self, input_shape):
         if not self.encoder.built:
@@ -94,8 +90,11 @@ class Autoencoder(BaseModel):
     # Training ------------------------------------------------------------------
 
     def check_data(self, x, y):
-        expected = getattr(self.encoder, "input_shape", None) if getattr(
-            self.encoder, "inputs", None) else None
+        expected = (
+            getattr(self.encoder, "input_shape", None)
+            if getattr(self.encoder, "inputs", None)
+            else None
+        )
         if not isinstance(expected, tuple) or isinstance(x, (tuple, list)):
             return
         received = (None, *np.shape(x)[1:])
@@ -165,7 +164,10 @@ class Autoencoder(BaseModel):
         code_shapes = self.encoder.compute_output_shape(self.serving_input_shape)
         return {
             "encode": (lambda x: self.encode(x), [self.serving_signature()]),
-            "decode": (lambda *codes: self.decode(list(codes) if len(codes) > 1 else codes[0]),
-                       tensor_specs(code_shapes) if isinstance(code_shapes, list)
-                       else [tensor_specs(code_shapes)]),
+            "decode": (
+                lambda *codes: self.decode(list(codes) if len(codes) > 1 else codes[0]),
+                tensor_specs(code_shapes)
+                if isinstance(code_shapes, list)
+                else [tensor_specs(code_shapes)],
+            ),
         }

@@ -40,11 +40,16 @@ class ConditionalGAN(GAN):
         super().__init__(generator, discriminator, latent_dim, **kwargs)
 
     def generator_input_specs(self):
-        return [keras.KerasTensor((None, self.latent_dim)), keras.KerasTensor((None, 1), dtype="int32")]
+        return [
+            keras.KerasTensor((None, self.latent_dim)),
+            keras.KerasTensor((None, 1), dtype="int32"),
+        ]
 
     def discriminator_input_specs(self):
-        return [keras.KerasTensor((None, *self.sample_shape())),
-                keras.KerasTensor((None, 1), dtype="int32")]
+        return [
+            keras.KerasTensor((None, *self.sample_shape())),
+            keras.KerasTensor((None, 1), dtype="int32"),
+        ]
 
     def sample_shape(self):
         return tuple(self.discriminator.input_shape[0][1:])
@@ -64,7 +69,9 @@ class ConditionalGAN(GAN):
                 f"received non-integer values such as {labels[labels != np.round(labels)][0]}"
             )
         if labels.dtype.kind not in "biuf":
-            raise TypeError(f"ConditionalGAN: labels must be integers, received dtype {labels.dtype}")
+            raise TypeError(
+                f"ConditionalGAN: labels must be integers, received dtype {labels.dtype}"
+            )
         if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
             raise ValueError(
                 f"ConditionalGAN: labels must be in [0, num_classes={self.num_classes}), received "

@@ -98,7 +98,9 @@ class DeepBeliefNetwork(BaseModel):
         histories = {}
         for rbm in self.rbms:
             rbm.compile(optimizer=optimizer.__class__.from_config(optimizer.get_config()))
-            history = rbm.fit(data, epochs=epochs, batch_size=batch_size, verbose=verbose, **fit_kwargs)
+            history = rbm.fit(
+                data, epochs=epochs, batch_size=batch_size, verbose=verbose, **fit_kwargs
+            )
             histories[rbm.name] = history.history
             data = keras.ops.convert_to_numpy(rbm.transform(data))
         return histories
@@ -115,13 +117,17 @@ class DeepBeliefNetwork(BaseModel):
         n_visible = self.rbms[0].n_visible
         encoder = keras.Sequential([keras.Input((n_visible,))], name=f"{name}_encoder")
         for rbm in self.rbms:
-            encoder.add(keras.layers.Dense(rbm.n_hidden, activation="sigmoid", name=f"encode_{rbm.name}"))
+            encoder.add(
+                keras.layers.Dense(rbm.n_hidden, activation="sigmoid", name=f"encode_{rbm.name}")
+            )
             encoder.layers[-1].set_weights([rbm.kernel.numpy(), rbm.hidden_bias.numpy()])
         decoder = keras.Sequential([keras.Input((self.rbms[-1].n_hidden,))], name=f"{name}_decoder")
         for rbm in reversed(self.rbms):
             bottom = rbm is self.rbms[0]
             activation = "linear" if bottom and rbm.visible == "gaussian" else "sigmoid"
-            decoder.add(keras.layers.Dense(rbm.n_visible, activation=activation, name=f"decode_{rbm.name}"))
+            decoder.add(
+                keras.layers.Dense(rbm.n_visible, activation=activation, name=f"decode_{rbm.name}")
+            )
             decoder.layers[-1].set_weights([rbm.kernel.numpy().T, rbm.visible_bias.numpy()])
         return Autoencoder(encoder, decoder, name=name)
 

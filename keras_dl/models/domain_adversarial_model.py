@@ -181,10 +181,7 @@ class DomainAdversarialModel(BaseModel):
             ("label_classifier", label_classifier),
             ("domain_classifier", domain_classifier),
         ):
-            if not isinstance(network, keras.Model):
-                raise TypeError(
-                    f"`{argument}` must be a keras.Model, received: {type(network).__name__}"
-                )
+            validation.keras_model(argument, network)
         self.conditioning = validation.one_of("conditioning", conditioning, CONDITIONINGS)
         self.entropy_weighting = validation.boolean("entropy_weighting", entropy_weighting)
         self.randomized_dim = validation.positive_int("randomized_dim", randomized_dim)

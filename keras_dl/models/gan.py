@@ -76,17 +76,16 @@ class GAN(BaseModel):
         super().__init__(**kwargs)
         self.latent_dim = validation.positive_int("latent_dim", latent_dim)
         self.loss_strategy = gan_losses.get(loss)
-        self.discriminator_steps = validation.positive_int("discriminator_steps", discriminator_steps)
+        self.discriminator_steps = validation.positive_int(
+            "discriminator_steps", discriminator_steps
+        )
         self.gradient_penalty_weight = validation.non_negative_float(
             "gradient_penalty_weight", gradient_penalty_weight
         )
         self.generator_optimizer = None
         self.discriminator_optimizer = None
-        for argument, network in (("generator", generator), ("discriminator", discriminator)):
-            if not isinstance(network, keras.Model):
-                raise TypeError(f"`{argument}` must be a keras.Model, received: {type(network).__name__}")
-        self.generator = generator
-        self.discriminator = discriminator
+        self.generator = validation.keras_model("generator", generator)
+        self.discriminator = validation.keras_model("discriminator", discriminator)
         self._check_networks_fit()
         self.built = True
 
@@ -101,8 +100,8 @@ class GAN(BaseModel):
         expected = self.sample_shape()
         if _shape_without_batch(generated.shape) != expected:
             raise ValueError(
-                f"The generator's output shape {_shape_without_batch(generated.shape)} does not fit "
-                f"the discriminator, which takes samples of shape {expected}"
+                f"The generator's output shape {_shape_without_batch(generated.shape)} does not "
+                f"fit the discriminator, which takes samples of shape {expected}"
             )
         scores = self.discriminator.compute_output_spec(self.discriminator_input_specs())
         if _shape_without_batch(scores.shape) != (1,):
@@ -234,7 +233,8 @@ class GAN(BaseModel):
         total = loss
         if self.gradient_penalty_weight > 0:
             penalty = gan_losses.gradient_penalty(
-                lambda x: self.discriminate(x, conditions, training), real, fake, seed=self.seed_generator
+                lambda x: self.discriminate(x, conditions, training), real, fake,
+                seed=self.seed_generator,
             )
             logs["gradient_penalty"] = penalty
             total = total + self.gradient_penalty_weight * penalty
@@ -265,7 +265,9 @@ class GAN(BaseModel):
         real = input_of(data)
         conditions = self.conditions_of(data)
         _, discriminator_logs = self._discriminator_objective(real, conditions, training=False)
-        _, generator_logs = self._generator_objective(ops.shape(real)[0], conditions, training=False)
+        _, generator_logs = self._generator_objective(
+            ops.shape(real)[0], conditions, training=False
+        )
         return self.finish_step(data, {**discriminator_logs, **generator_logs})
 
     def check_data(self, x, y):
@@ -299,4 +301,5 @@ class GAN(BaseModel):
 
     def export_endpoints(self):
         scalar = tf.TensorSpec((), tf.int32)
-        return {"generate": (lambda n, seed: self.generate(n, seed=seed), [scalar, scalar])}
+        return {"generate": (lambda num_samples, seed: self.generate(num_samples, seed=seed),
+                             [scalar, scalar])}

@@ -64,14 +64,24 @@ class PCA(BaseModel):
                 f"received: {self.n_components}"
             )
         self.serving_input_shape = tuple(input_shape)
-        self.mean = self.add_weight(name="mean", shape=(n_features,), initializer="zeros", trainable=False)
+        self.mean = self.add_weight(
+            name="mean", shape=(n_features,), initializer="zeros", trainable=False
+        )
         self.components = self.add_weight(
-            name="components", shape=(n_features, self.n_components), initializer="zeros", trainable=False
+            name="components",
+            shape=(n_features, self.n_components),
+            initializer="zeros",
+            trainable=False,
         )
         self.explained_variance = self.add_weight(
-            name="explained_variance", shape=(self.n_components,), initializer="zeros", trainable=False
+            name="explained_variance",
+            shape=(self.n_components,),
+            initializer="zeros",
+            trainable=False,
         )
-        self.total_variance = self.add_weight(name="total_variance", shape=(), initializer="zeros", trainable=False)
+        self.total_variance = self.add_weight(
+            name="total_variance", shape=(), initializer="zeros", trainable=False
+        )
         self.built = True
 
     @property
@@ -166,7 +176,9 @@ def _as_matrix(x):
     if not x.dtype.is_floating and not x.dtype.is_integer:
         raise TypeError(f"`x` must hold numbers, received dtype {x.dtype.name}")
     if len(x.shape) < 2 or x.shape[0] < 2:
-        raise ValueError(f"`x` must have shape (samples >= 2, features...), received {tuple(x.shape)}")
+        raise ValueError(
+            f"`x` must have shape (samples >= 2, features...), received {tuple(x.shape)}"
+        )
     x = tf.cast(x, tf.float32)
     if not bool(tf.reduce_all(tf.math.is_finite(x))):
         raise ValueError("`x` holds NaN or infinite values; PCA needs finite data")

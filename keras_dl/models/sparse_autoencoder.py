@@ -32,7 +32,8 @@ class SparseAutoencoder(Autoencoder):
 
     Example:
 
-    >>> encoder = keras.Sequential([keras.Input((8,)), keras.layers.Dense(16, activation="sigmoid")])
+    >>> encoder = keras.Sequential(
+    ...     [keras.Input((8,)), keras.layers.Dense(16, activation="sigmoid")])
     >>> decoder = keras.Sequential([keras.Input((16,)), keras.layers.Dense(8)])
     >>> model = SparseAutoencoder(encoder, decoder, sparsity_target=0.05)
     >>> model.compile(optimizer="adam", loss="mse")

@@ -164,5 +164,6 @@ class VariationalAutoencoder(Autoencoder):
         return {
             "encode": (lambda x: self.encode(x), [self.serving_signature()]),
             "decode": (lambda z: self.decode(z), [tensor_specs((None, self.latent_dim))]),
-            "generate": (lambda n, seed: self.generate(n, seed=seed), [scalar, scalar]),
+            "generate": (lambda num_samples, seed: self.generate(num_samples, seed=seed),
+                         [scalar, scalar]),
         }

@@ -17,7 +17,8 @@ from keras_dl import applications, models
 FEATURES = 12
 
 PlatformCase = collections.namedtuple(
-    "PlatformCase", "build data compile_forms deterministic export_endpoints serving_inputs",
+    "PlatformCase",
+    "build data compile_forms deterministic export_endpoints serving_inputs",
     defaults=(None,),
 )
 PlatformCase.__doc__ = """A model kind for the platform checks.
@@ -40,8 +41,9 @@ def _binary(samples, seed=0):
 
 
 def _dense(inputs, units, activation=None, name=None):
-    return keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)],
-                            name=name)
+    return keras.Sequential(
+        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)], name=name
+    )
 
 
 def _autoencoder(cls, code=4, **kwargs):
@@ -58,11 +60,17 @@ def _vae():
 
 def _gan(**kwargs):
     generator = keras.Sequential(
-        [keras.Input((3,)), keras.layers.Dense(8, activation="relu"),
-         keras.layers.Dense(FEATURES, activation="sigmoid")], name="generator")
+        [
+            keras.Input((3,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(FEATURES, activation="sigmoid"),
+        ],
+        name="generator",
+    )
     discriminator = keras.Sequential(
         [keras.Input((FEATURES,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)],
-        name="discriminator")
+        name="discriminator",
+    )
     return models.GAN(generator, discriminator, latent_dim=3, seed=1, **kwargs)
 
 
@@ -70,8 +78,9 @@ def _conditional_gan():
     z, label = keras.Input((3,)), keras.Input((1,), dtype="int32")
     embedded = keras.layers.Flatten()(keras.layers.Embedding(3, 2)(label))
     hidden = keras.layers.Dense(8, activation="relu")(keras.layers.Concatenate()([z, embedded]))
-    generator = keras.Model([z, label], keras.layers.Dense(FEATURES, activation="sigmoid")(hidden),
-                            name="generator")
+    generator = keras.Model(
+        [z, label], keras.layers.Dense(FEATURES, activation="sigmoid")(hidden), name="generator"
+    )
     x, label = keras.Input((FEATURES,)), keras.Input((1,), dtype="int32")
     embedded = keras.layers.Flatten()(keras.layers.Embedding(3, 2)(label))
     hidden = keras.layers.Dense(8, activation="relu")(keras.layers.Concatenate()([x, embedded]))
@@ -131,41 +140,86 @@ def _unlabelled(samples):
 
 
 CASES = {
-    "Autoencoder": PlatformCase(lambda: _autoencoder(models.Autoencoder), _unlabelled,
-                                _RECONSTRUCTION_FORMS, True, _AUTOENCODER_ENDPOINTS),
+    "Autoencoder": PlatformCase(
+        lambda: _autoencoder(models.Autoencoder),
+        _unlabelled,
+        _RECONSTRUCTION_FORMS,
+        True,
+        _AUTOENCODER_ENDPOINTS,
+    ),
     "DenoisingAutoencoder": PlatformCase(
-        lambda: _autoencoder(models.DenoisingAutoencoder, noise="masking", seed=1), _unlabelled,
-        _RECONSTRUCTION_FORMS, False, _AUTOENCODER_ENDPOINTS),
+        lambda: _autoencoder(models.DenoisingAutoencoder, noise="masking", seed=1),
+        _unlabelled,
+        _RECONSTRUCTION_FORMS,
+        False,
+        _AUTOENCODER_ENDPOINTS,
+    ),
     "SparseAutoencoder": PlatformCase(
-        lambda: _autoencoder(models.SparseAutoencoder, sparsity_weight=0.1), _unlabelled,
-        _RECONSTRUCTION_FORMS, True, _AUTOENCODER_ENDPOINTS),
+        lambda: _autoencoder(models.SparseAutoencoder, sparsity_weight=0.1),
+        _unlabelled,
+        _RECONSTRUCTION_FORMS,
+        True,
+        _AUTOENCODER_ENDPOINTS,
+    ),
     "ContractiveAutoencoder": PlatformCase(
-        lambda: _autoencoder(models.ContractiveAutoencoder, contractive_weight=0.1), _unlabelled,
-        _RECONSTRUCTION_FORMS, True, _AUTOENCODER_ENDPOINTS),
-    "VariationalAutoencoder": PlatformCase(_vae, _unlabelled, _OWN_OBJECTIVE_FORMS, False,
-                                           _AUTOENCODER_ENDPOINTS),
-    "ConvolutionalAutoencoder": PlatformCase(_conv_autoencoder, _images, _RECONSTRUCTION_FORMS,
-                                             True, ()),
-    "RBM": PlatformCase(lambda: models.RBM(6, seed=1), _unlabelled, _OWN_OBJECTIVE_FORMS, False,
-                        ("reconstruct",)),
+        lambda: _autoencoder(models.ContractiveAutoencoder, contractive_weight=0.1),
+        _unlabelled,
+        _RECONSTRUCTION_FORMS,
+        True,
+        _AUTOENCODER_ENDPOINTS,
+    ),
+    "VariationalAutoencoder": PlatformCase(
+        _vae, _unlabelled, _OWN_OBJECTIVE_FORMS, False, _AUTOENCODER_ENDPOINTS
+    ),
+    "ConvolutionalAutoencoder": PlatformCase(
+        _conv_autoencoder, _images, _RECONSTRUCTION_FORMS, True, ()
+    ),
+    "RBM": PlatformCase(
+        lambda: models.RBM(6, seed=1), _unlabelled, _OWN_OBJECTIVE_FORMS, False, ("reconstruct",)
+    ),
     "RBM-persistent": PlatformCase(
-        lambda: models.RBM(6, persistent=True, num_persistent_chains=8, seed=1), _unlabelled,
-        _OWN_OBJECTIVE_FORMS, False, ("reconstruct",)),
-    "RBM-gaussian": PlatformCase(lambda: models.RBM(6, visible="gaussian", seed=1), _unlabelled,
-                                 _OWN_OBJECTIVE_FORMS, False, ("reconstruct",)),
-    "PCA": PlatformCase(lambda: models.PCA(3), _unlabelled, _OWN_OBJECTIVE_FORMS, True,
-                        ("encode",)),
+        lambda: models.RBM(6, persistent=True, num_persistent_chains=8, seed=1),
+        _unlabelled,
+        _OWN_OBJECTIVE_FORMS,
+        False,
+        ("reconstruct",),
+    ),
+    "RBM-gaussian": PlatformCase(
+        lambda: models.RBM(6, visible="gaussian", seed=1),
+        _unlabelled,
+        _OWN_OBJECTIVE_FORMS,
+        False,
+        ("reconstruct",),
+    ),
+    "PCA": PlatformCase(
+        lambda: models.PCA(3), _unlabelled, _OWN_OBJECTIVE_FORMS, True, ("encode",)
+    ),
     "GAN": PlatformCase(_gan, _unlabelled, {"default": {}}, False, (), _latent),
     "WGAN-GP": PlatformCase(
         lambda: _gan(loss="wasserstein", gradient_penalty_weight=10.0, discriminator_steps=2),
-        _unlabelled, {"default": {}}, False, (), _latent),
-    "ConditionalGAN": PlatformCase(_conditional_gan, _labelled, {"default": {}}, False, (),
-                                   _latent_and_labels),
+        _unlabelled,
+        {"default": {}},
+        False,
+        (),
+        _latent,
+    ),
+    "ConditionalGAN": PlatformCase(
+        _conditional_gan, _labelled, {"default": {}}, False, (), _latent_and_labels
+    ),
     "DomainAdversarialModel": PlatformCase(
-        _domain_adversarial, _domains,
-        {"loss": {"loss": "sparse_categorical_crossentropy"},
-         "loss_and_metrics": {"loss": "sparse_categorical_crossentropy", "metrics": ["accuracy"]}},
-        True, ("features",), _source),
+        _domain_adversarial,
+        _domains,
+        {
+            "loss": {"loss": "sparse_categorical_crossentropy"},
+            "loss_and_metrics": {
+                "loss": "sparse_categorical_crossentropy",
+                "metrics": ["accuracy"],
+            },
+        },
+        True,
+        ("features",),
+        _source,
+    ),
 }
 
 
@@ -182,8 +236,9 @@ def compile_case(name, model, form=None, optimizer_factory=None, **kwargs):
     form = form or next(iter(case.compile_forms))
     new_optimizer = optimizer_factory or (lambda: keras.optimizers.Adam(0.01))
     if isinstance(model, models.GAN):
-        model.compile(generator_optimizer=new_optimizer(),
-                      discriminator_optimizer=new_optimizer(), **kwargs)
+        model.compile(
+            generator_optimizer=new_optimizer(), discriminator_optimizer=new_optimizer(), **kwargs
+        )
     else:
         model.compile(optimizer=new_optimizer(), **case.compile_forms[form], **kwargs)
     return model

@@ -2,8 +2,9 @@
 
 Every public keras_dl class is decorated with `keras_dl_export("keras_dl.<module>.<Name>")`.
 The decorator registers the class (if it has a config: layers, models,
-metrics; not callbacks) for Keras serialization under the package `keras_dl` (so `.keras` files load with `safe_mode=True` and no `custom_objects`)
-and records the public path, so that the test suite can check that every
+metrics; not callbacks) for Keras serialization under the package `keras_dl`
+(so `.keras` files load with `safe_mode=True` and no `custom_objects`) and
+records the public path, so that the test suite can check that every
 exported symbol is importable where the API contract says it is.
 """
 

@@ -26,13 +26,18 @@ def image_grid(images, columns=None, padding=1):
     if images.ndim == 3:
         images = images[..., None]
     if images.ndim != 4:
-        raise ValueError(f"`images` must have shape (n, height, width[, channels]), received {images.shape}")
+        raise ValueError(
+            f"`images` must have shape (n, height, width[, channels]), received {images.shape}"
+        )
     low, high = images.min(), images.max()
     images = (images - low) / (high - low) if high > low else np.zeros_like(images)
     count, height, width, channels = images.shape
     columns = columns or int(np.ceil(np.sqrt(count)))
     rows = int(np.ceil(count / columns))
-    grid = np.zeros((rows * (height + padding) + padding, columns * (width + padding) + padding, channels), "float32")
+    grid = np.zeros(
+        (rows * (height + padding) + padding, columns * (width + padding) + padding, channels),
+        "float32",
+    )
     for index, image in enumerate(images):
         top = padding + (index // columns) * (height + padding)
         left = padding + (index % columns) * (width + padding)

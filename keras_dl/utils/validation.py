@@ -107,3 +107,14 @@ def positive_float(name, value):
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"`{name}` must be a positive number, received: {value!r}")
     return float(value)
+
+
+def keras_model(name, value, layers_allowed=False):
+    """Returns `value` after checking that it is a `keras.Model` (or any Keras layer)."""
+    import keras
+
+    expected = keras.layers.Layer if layers_allowed else keras.Model
+    if not isinstance(value, expected):
+        kind = "a keras.Model or layer" if layers_allowed else "a keras.Model"
+        raise TypeError(f"`{name}` must be {kind}, received: {type(value).__name__}")
+    return value

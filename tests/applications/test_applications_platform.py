@@ -71,3 +71,20 @@ def test_dcgan_generator_trains_with_xla_round_trips_and_exports(tmp_path):
     generator.fit(z, np.zeros((4, 28, 28, 1), "float32"), batch_size=2, verbose=0)
     assert_keras_file_round_trip(generator, z, str(tmp_path))
     assert_export_matches(generator, z, str(tmp_path))
+
+
+@pytest.mark.parametrize("policy", ["mixed_float16", "mixed_bfloat16"])
+@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+def test_trains_under_mixed_precision_and_round_trips(name, policy, tmp_path):
+    keras.mixed_precision.set_global_policy(policy)
+    try:
+        model = compile_for(CLASSIFIERS[name](), jit_compile=False)
+        x, y = classification_data(model)
+        history = model.fit(x, y, batch_size=2, epochs=1, verbose=0)
+        assert np.isfinite(history.history["loss"][-1])
+        assert {weight.dtype for weight in model.weights} == {"float32"}
+        assert model.layers[-1].compute_dtype == policy.split("_")[1]
+        restored = assert_keras_file_round_trip(model, x, str(tmp_path), atol=1e-2)
+        assert np.isfinite(restored.fit(x, y, batch_size=2, verbose=0).history["loss"][-1])
+    finally:
+        keras.mixed_precision.set_global_policy("float32")

@@ -173,6 +173,10 @@ def test_pcd_training_on_mnist_improves_likelihood_and_ais_matches_enumeration(b
     ais = rbm.log_partition(num_chains=100, num_betas=10000, seed=0, data=train)
     # Salakhutdinov & Murray 2008: AIS estimates within a fraction of a nat.
     assert abs(ais - exact) < 1.0, (ais, exact)
+    # Without `data`, the base rates are those fit recorded (a uniform base was off by ~60 nats).
+    default, (low, high) = rbm.log_partition(num_betas=3000, seed=1, return_interval=True)
+    assert abs(default - exact) < 1.0, (default, exact)
+    assert low <= default <= high
     assert rbm.log_likelihood(held_out) < 0
 
 

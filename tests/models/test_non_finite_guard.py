@@ -1,0 +1,51 @@
+"""NaN stops training and says where, also when a ReLU hides it from the losses."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_dl import models
+from keras_dl.models.non_finite_guard import StopOnNonFinite
+
+
+def relu_autoencoder():
+    encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4, activation="relu")])
+    decoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6)])
+    model = models.Autoencoder(encoder, decoder)
+    model.compile(optimizer="sgd", loss="mse")
+    return model
+
+
+def test_nan_input_behind_a_relu_stops_training_naming_the_weight():
+    x = np.random.default_rng(0).uniform(size=(32, 6)).astype("float32")
+    x[5, 2] = np.nan
+    with pytest.raises(models.NonFiniteLossError, match="non-finite"):
+        relu_autoencoder().fit(x, batch_size=8, epochs=2, verbose=0)
+
+
+def test_nan_target_data_stops_domain_adversarial_training():
+    rng = np.random.default_rng(0)
+    x_source, y_source = rng.uniform(size=(32, 4)).astype("float32"), rng.integers(0, 2, 32)
+    x_target = rng.uniform(size=(32, 4)).astype("float32")
+    x_target[7, 1] = np.nan
+    model = models.DomainAdversarialModel(
+        keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu")]),
+        keras.Sequential([keras.Input((8,)), keras.layers.Dense(2, activation="softmax")]),
+        keras.Sequential([keras.Input((8,)), keras.layers.Dense(8, activation="relu"),
+                          keras.layers.Dense(1)]),
+    )
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    with pytest.raises(models.NonFiniteLossError) as raised:
+        model.fit((x_source, x_target), y_source, batch_size=8, epochs=3, verbose=0)
+    assert "non-finite" in str(raised.value)
+
+
+def test_the_weight_check_names_the_variable_and_the_epoch():
+    model = relu_autoencoder()
+    model.fit(np.random.default_rng(1).uniform(size=(16, 6)).astype("float32"), verbose=0)
+    model.decoder.layers[0].bias.assign(np.full((6,), np.nan, "float32"))
+    guard = StopOnNonFinite()
+    guard.set_model(model)
+    with pytest.raises(models.NonFiniteLossError,
+                       match="bias holds 6 non-finite values at the end of epoch 3"):
+        guard.on_epoch_end(2)
