@@ -7,7 +7,6 @@ from keras_dl.layers import FrameDistributed, layer_sequences
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
-
 DEFAULT_BATCH_NORM = (0.9, 1e-3)
 
 

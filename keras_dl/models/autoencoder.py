@@ -6,8 +6,7 @@ from keras import ops
 
 from keras_dl.models.base_model import BaseModel
 from keras_dl.models.batch_utils import input_of, tensor_specs
-from keras_dl.utils import keras_compat
-from keras_dl.utils import validation
+from keras_dl.utils import keras_compat, validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 

@@ -3,42 +3,18 @@
 import keras
 import tensorflow as tf
 
-from keras_dl.models.batch_utils import first_batch, input_of, num_samples, tensor_specs
+from keras_dl.models.batch_utils import first_batch, input_of, num_samples
+from keras_dl.models.endpoints import SavedModelEndpoints
+from keras_dl.models.loss_trackers import LossTrackers
 from keras_dl.models.non_finite_guard import StopOnNonFinite
+from keras_dl.models.random_state import SavedRandomState
 from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
 
-RANDOM_STATE_KEY = "random_state_"
-
-
-class _Trackers:
-    """One `keras.metrics.Mean` per logged name, created on first use.
-
-    Created lazily (in the model's distribution strategy scope, as Keras
-    creates its compiled metrics) so that `tracker_names` may depend on
-    constructor arguments, and kept outside Keras' state tracking so that they
-    may be created after the model is built.
-    """
-
-    def __init__(self, model):
-        self.model = model
-        self.by_name = None
-
-    def all(self):
-        if self.by_name is None:
-            with self.model.distribute_strategy.scope():
-                self.by_name = {name: keras.metrics.Mean(name=name)
-                                for name in self.model.tracker_names}
-        return list(self.by_name.values())
-
-    def update(self, batch_size, values):
-        self.all()
-        for name, value in values.items():
-            self.by_name[name].update_state(value, sample_weight=batch_size)
-
 
 @keras_dl_export("keras_dl.models.BaseModel")
-class BaseModel(keras_compat.MultiWorkerSymbolicBuild, keras.Model):
+class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerSymbolicBuild,
+                keras.Model):
     """Base class of keras_dl models with their own training step.
 
     A small training template. A subclass:
@@ -63,10 +39,12 @@ class BaseModel(keras_compat.MultiWorkerSymbolicBuild, keras.Model):
     the same global batch) and applies the optimizer's loss scaling (mixed
     precision); `fit` builds the model from the first batch before any
     compiled step, refuses empty data, and stops with `NonFiniteLossError`
-    when a logged value or a weight becomes NaN or infinite; the random
-    state of the model and its layers is saved with the weights (so
-    `keras.callbacks.BackupAndRestore` resumes exactly); `export` writes the
-    `serve` endpoint and those of `export_endpoints`.
+    when a logged value or a weight becomes NaN or infinite. Two jobs live
+    in their own modules: the random state of the model and its layers is
+    saved with the weights (`SavedRandomState`, so
+    `keras.callbacks.BackupAndRestore` resumes exactly), and `export`
+    writes the `serve` endpoint and those of `export_endpoints`
+    (`SavedModelEndpoints`).
 
     Args:
         seed: optional int, the seed of `self.seed_generator`.
@@ -81,7 +59,7 @@ class BaseModel(keras_compat.MultiWorkerSymbolicBuild, keras.Model):
         super().__init__(**kwargs)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
-        self._loss_trackers = _Trackers(self)
+        self._loss_trackers = LossTrackers(self)
 
     # Logged quantities -------------------------------------------------------
 
@@ -234,26 +212,6 @@ class BaseModel(keras_compat.MultiWorkerSymbolicBuild, keras.Model):
             config[name] = keras.saving.deserialize_keras_object(config[name])
         return cls(**config)
 
-    def random_state_variables(self):
-        """The `SeedGenerator` states of the model and its layers (not in `weights`)."""
-        weight_ids = {id(weight) for weight in self.weights}
-        return [variable for variable in self.variables if id(variable) not in weight_ids]
-
-    def save_own_variables(self, store):
-        """Saves the weights and the random state, so a restored run draws the same numbers."""
-        super().save_own_variables(store)
-        for index, variable in enumerate(self.random_state_variables()):
-            store[f"{RANDOM_STATE_KEY}{index}"] = keras.ops.convert_to_numpy(variable)
-
-    def load_own_variables(self, store):
-        random_keys = [key for key in store.keys() if key.startswith(RANDOM_STATE_KEY)]
-        weights = {key: store[key] for key in store.keys() if key not in random_keys}
-        super().load_own_variables(weights)
-        for index, variable in enumerate(self.random_state_variables()):
-            key = f"{RANDOM_STATE_KEY}{index}"
-            if key in random_keys:
-                variable.assign(store[key])
-
     def get_build_config(self):
         shape = getattr(self, "serving_input_shape", None)
         if self.built and shape is not None:
@@ -265,33 +223,6 @@ class BaseModel(keras_compat.MultiWorkerSymbolicBuild, keras.Model):
             self.build(tuple(config["input_shape"]))
         elif not self.built:
             super().build_from_config(config)
-
-    # Export ----------------------------------------------------------------------
-
-    def serving_signature(self):
-        """The `tf.TensorSpec` of `call`'s input (a list of specs for several inputs);
-        by default from `serving_input_shape`, which `build` records."""
-        return tensor_specs(self.serving_input_shape)
-
-    def export_endpoints(self):
-        """Extra SavedModel endpoints: `{name: (function, input_signature)}`."""
-        return {}
-
-    def export(self, filepath, format="tf_saved_model", verbose=True, input_signature=None,
-               **kwargs):
-        """Exports a SavedModel with the `serve` endpoint and the model's extra endpoints."""
-        if format != "tf_saved_model":
-            return super().export(filepath, format=format, verbose=verbose,
-                                  input_signature=input_signature, **kwargs)
-        archive = keras.export.ExportArchive()
-        archive.track(self)
-        # One argument: a tensor, or a list of tensors for multi-input models.
-        signature = input_signature or [self.serving_signature()]
-        archive.add_endpoint("serve", lambda inputs: self(inputs, training=False), signature)
-        for name, (function, endpoint_signature) in self.export_endpoints().items():
-            archive.add_endpoint(name, function, endpoint_signature)
-        archive.write_out(filepath, verbose=verbose)
-
 
 def _loss_and_rest(objective):
     loss, logs, predictions = objective
