@@ -9,7 +9,15 @@ from keras_dl.utils.api_export import EXPORTED_SYMBOLS
 
 def test_package_exposes_version_and_modules():
     assert isinstance(keras_dl.__version__, str) and keras_dl.__version__
-    for module in ("layers", "models", "applications", "callbacks", "losses", "metrics", "datasets"):
+    for module in (
+        "layers",
+        "models",
+        "applications",
+        "callbacks",
+        "losses",
+        "metrics",
+        "datasets",
+    ):
         assert hasattr(keras_dl, module), module
 
 
@@ -40,7 +48,9 @@ def test_layers_round_trip_through_a_keras_file_in_safe_mode(tmp_path):
     path = str(tmp_path / "layers.keras")
     model.save(path)
     restored = keras.saving.load_model(path, safe_mode=True)
-    np.testing.assert_allclose(restored.predict(data, verbose=0), model.predict(data, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        restored.predict(data, verbose=0), model.predict(data, verbose=0), atol=1e-6
+    )
     assert [type(layer).__name__ for layer in restored.layers] == [
         type(layer).__name__ for layer in model.layers
     ]

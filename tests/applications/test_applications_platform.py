@@ -15,12 +15,16 @@ from keras_dl.testing import (
 # Small inputs keep these checks fast; the default sizes are tested elsewhere.
 CLASSIFIERS = {
     "ResNet18": lambda: applications.ResNet18(input_shape=(32, 32, 3), classes=4),
-    "ResNet50v2": lambda: applications.ResNet50(input_shape=(32, 32, 3), classes=4, preactivation=True),
+    "ResNet50v2": lambda: applications.ResNet50(
+        input_shape=(32, 32, 3), classes=4, preactivation=True
+    ),
     "ResNet20": lambda: applications.ResNet20(input_shape=(16, 16, 3), classes=4),
     "NiN": lambda: applications.NiN(input_shape=(16, 16, 3), classes=4),
     "GoogLeNet": lambda: applications.GoogLeNet(input_shape=(32, 32, 3), classes=4),
     "CNNLSTM": lambda: applications.CNNLSTM(input_shape=(3, 16, 16, 1), classes=4, lstm_units=8),
-    "DCGANDiscriminator": lambda: applications.DCGANDiscriminator(input_shape=(28, 28, 1), filters=8),
+    "DCGANDiscriminator": lambda: applications.DCGANDiscriminator(
+        input_shape=(28, 28, 1), filters=8
+    ),
 }
 
 
@@ -28,7 +32,11 @@ def classification_data(model, batch=4):
     rng = np.random.default_rng(0)
     x = rng.uniform(size=(batch,) + tuple(model.input_shape[1:])).astype("float32")
     outputs = model.output_shape[-1]
-    y = rng.integers(0, max(outputs, 2), size=(batch,)) if outputs > 1 else rng.integers(0, 2, (batch, 1))
+    y = (
+        rng.integers(0, max(outputs, 2), size=(batch,))
+        if outputs > 1
+        else rng.integers(0, 2, (batch, 1))
+    )
     return x, y.astype("float32") if outputs == 1 else y
 
 

@@ -7,7 +7,9 @@ from keras_dl import applications
 
 def test_cnn_lstm_applies_the_backbone_to_every_frame():
     backbone = applications.ResNet20(include_top=False, pooling="avg", input_shape=(16, 16, 1))
-    model = applications.CNNLSTM(input_shape=(5, 16, 16, 1), backbone=backbone, lstm_units=12, classes=3)
+    model = applications.CNNLSTM(
+        input_shape=(5, 16, 16, 1), backbone=backbone, lstm_units=12, classes=3
+    )
     assert model.output_shape == (None, 3)
     assert model.get_layer("lstm").units == 12
     assert model.get_layer("frame_features").layer is backbone
@@ -18,7 +20,9 @@ def test_cnn_lstm_applies_the_backbone_to_every_frame():
 
 def test_cnn_lstm_pools_a_feature_map_backbone_and_drops_the_top():
     backbone = applications.ResNet20(include_top=False, input_shape=(16, 16, 1))
-    model = applications.CNNLSTM(input_shape=(4, 16, 16, 1), backbone=backbone, include_top=False, lstm_units=7)
+    model = applications.CNNLSTM(
+        input_shape=(4, 16, 16, 1), backbone=backbone, include_top=False, lstm_units=7
+    )
     assert model.output_shape == (None, 7)
 
 
@@ -51,12 +55,16 @@ def test_dcgan_sizes_and_radford_guidelines(size, channels):
     layer_types = {type(layer).__name__ for layer in generator.layers}
     assert "Conv2DTranspose" in layer_types and "MaxPooling2D" not in layer_types
     assert generator.layers[-1].activation is keras.activations.tanh
-    assert any(type(layer).__name__ == "LeakyReLU" and layer.negative_slope == pytest.approx(0.2)
-               for layer in discriminator.layers)
+    assert any(
+        type(layer).__name__ == "LeakyReLU" and layer.negative_slope == pytest.approx(0.2)
+        for layer in discriminator.layers
+    )
     # No batch norm on the discriminator's input layer nor the generator's output.
     assert type(discriminator.layers[2]).__name__ == "LeakyReLU"
     # N(0, 0.02) initialisation.
-    kernels = np.concatenate([np.ravel(w) for w in generator.trainable_weights if w.path.endswith("kernel")])
+    kernels = np.concatenate(
+        [np.ravel(w) for w in generator.trainable_weights if w.path.endswith("kernel")]
+    )
     assert abs(kernels.std() - 0.02) < 0.002 and abs(kernels.mean()) < 0.002
     z = np.random.default_rng(0).normal(size=(2, 100)).astype("float32")
     images = generator.predict(z, verbose=0)
@@ -65,7 +73,9 @@ def test_dcgan_sizes_and_radford_guidelines(size, channels):
 
 def test_dcgan_64_uses_the_papers_channels():
     generator = applications.DCGANGenerator()
-    widths = [layer.output.shape[-1] for layer in generator.layers if type(layer).__name__ == "ReLU"]
+    widths = [
+        layer.output.shape[-1] for layer in generator.layers if type(layer).__name__ == "ReLU"
+    ]
     assert widths == [512, 256, 128, 64]
 
 

@@ -16,8 +16,13 @@ def test_resnet50_has_exactly_the_parameters_of_keras_resnet50():
 @pytest.mark.parametrize(
     "function, blocks_per_stage, expected_millions",
     # He et al. 2016, Table 6: ResNet-20 0.27M, 32 0.46M, 44 0.66M, 56 0.85M, 110 1.7M.
-    [("ResNet20", 3, 0.27), ("ResNet32", 5, 0.46), ("ResNet44", 7, 0.66),
-     ("ResNet56", 9, 0.85), ("ResNet110", 18, 1.7)],
+    [
+        ("ResNet20", 3, 0.27),
+        ("ResNet32", 5, 0.46),
+        ("ResNet44", 7, 0.66),
+        ("ResNet56", 9, 0.85),
+        ("ResNet110", 18, 1.7),
+    ],
 )
 def test_cifar_resnets_match_the_papers_sizes(function, blocks_per_stage, expected_millions):
     model = getattr(applications, function)()
@@ -27,12 +32,17 @@ def test_cifar_resnets_match_the_papers_sizes(function, blocks_per_stage, expect
     blocks = [layer for layer in model.layers if isinstance(layer, ResidualBlock)]
     assert len(blocks) == 3 * blocks_per_stage  # 6n + 2 weighted layers
     assert all(block.shortcut == "zero_pad" for block in blocks)
-    assert [block.output.shape[-1] for block in blocks[:: blocks_per_stage]] == [16, 32, 64]
+    assert [block.output.shape[-1] for block in blocks[::blocks_per_stage]] == [16, 32, 64]
 
 
 @pytest.mark.parametrize(
     "function, blocks, bottleneck",
-    [("ResNet18", 8, False), ("ResNet34", 16, False), ("ResNet101", 33, True), ("ResNet152", 50, True)],
+    [
+        ("ResNet18", 8, False),
+        ("ResNet34", 16, False),
+        ("ResNet101", 33, True),
+        ("ResNet152", 50, True),
+    ],
 )
 def test_imagenet_depths(function, blocks, bottleneck):
     model = getattr(applications, function)(input_shape=(64, 64, 3))
@@ -53,7 +63,9 @@ def test_include_top_false_and_pooling():
     features = applications.ResNet20(include_top=False)
     assert features.output_shape == (None, 8, 8, 64)
     assert applications.ResNet20(include_top=False, pooling="avg").output_shape == (None, 64)
-    assert applications.ResNet18(include_top=False, pooling="max", input_shape=(64, 64, 3)).output_shape == (None, 512)
+    assert applications.ResNet18(
+        include_top=False, pooling="max", input_shape=(64, 64, 3)
+    ).output_shape == (None, 512)
 
 
 def test_input_tensor_is_used():
@@ -68,7 +80,9 @@ def test_weights_file_loads_and_a_mismatch_is_explained(tmp_path):
     source.save_weights(path)
     loaded = applications.ResNet20(classes=10, weights=path)
     x = np.random.default_rng(0).uniform(size=(2, 32, 32, 3)).astype("float32")
-    np.testing.assert_allclose(loaded.predict(x, verbose=0), source.predict(x, verbose=0), atol=1e-6)
+    np.testing.assert_allclose(
+        loaded.predict(x, verbose=0), source.predict(x, verbose=0), atol=1e-6
+    )
     with pytest.raises(ValueError, match="weights.*classes=5"):
         applications.ResNet20(classes=5, weights=path)
 

@@ -15,7 +15,14 @@ def test_gradient_reversal_schedule_follows_ganin_et_al():
     model = keras.Model(inputs, outputs)
     model.compile(optimizer="sgd", loss="mse")
     scheduler = callbacks.GradientReversalScheduler(gamma=10.0)
-    model.fit(np.ones((40, 3)), np.ones((40, 1)), batch_size=10, epochs=2, verbose=0, callbacks=[scheduler])
+    model.fit(
+        np.ones((40, 3)),
+        np.ones((40, 1)),
+        batch_size=10,
+        epochs=2,
+        verbose=0,
+        callbacks=[scheduler],
+    )
     progress = np.arange(8) / 8
     expected = [2 / (1 + math.exp(-10 * p)) - 1 for p in progress]
     np.testing.assert_allclose(scheduler.history, expected, rtol=1e-6)
@@ -26,7 +33,12 @@ def test_scheduler_needs_a_reversal_layer():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
     with pytest.raises(ValueError, match="GradientReversal"):
-        model.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0, callbacks=[callbacks.GradientReversalScheduler()])
+        model.fit(
+            np.ones((4, 2)),
+            np.ones((4, 1)),
+            verbose=0,
+            callbacks=[callbacks.GradientReversalScheduler()],
+        )
 
 
 def gan_for_images():
@@ -52,11 +64,19 @@ def test_image_sampler_writes_grids_for_each_kind_of_model(tmp_path):
     autoencoder.compile(optimizer="adam")
     rbm = models.RBM(9, seed=0)
     rbm.compile(optimizer="sgd")
-    for name, model, expected in [("gan", gan, ["samples"]), ("vae", vae, ["samples", "reconstructions"]),
-                                  ("autoencoder", autoencoder, ["reconstructions"]),
-                                  ("rbm", rbm, ["rbm_filters", "rbm_gibbs_samples"])]:
-        sampler = callbacks.ImageSampler(log_dir=str(tmp_path / name), image_dir=str(tmp_path / name / "png"),
-                                         every_n_epochs=2, num_images=4, inputs=x)
+    for name, model, expected in [
+        ("gan", gan, ["samples"]),
+        ("vae", vae, ["samples", "reconstructions"]),
+        ("autoencoder", autoencoder, ["reconstructions"]),
+        ("rbm", rbm, ["rbm_filters", "rbm_gibbs_samples"]),
+    ]:
+        sampler = callbacks.ImageSampler(
+            log_dir=str(tmp_path / name),
+            image_dir=str(tmp_path / name / "png"),
+            every_n_epochs=2,
+            num_images=4,
+            inputs=x,
+        )
         model.fit(x, batch_size=8, epochs=2, verbose=0, callbacks=[sampler])
         written = sorted(path.split("/")[-1] for path in sampler.written)
         assert written == sorted(f"{tag}_epoch2.png" for tag in expected), name

@@ -13,8 +13,12 @@ TIMESTEPS = 8
 
 @pytest.fixture(scope="module")
 def sequences():
-    train = growth_sequences(1500, timesteps=TIMESTEPS, image_size=24, num_genotypes=NUM_GENOTYPES, seed=0)
-    test = growth_sequences(600, timesteps=TIMESTEPS, image_size=24, num_genotypes=NUM_GENOTYPES, seed=1)
+    train = growth_sequences(
+        1500, timesteps=TIMESTEPS, image_size=24, num_genotypes=NUM_GENOTYPES, seed=0
+    )
+    test = growth_sequences(
+        600, timesteps=TIMESTEPS, image_size=24, num_genotypes=NUM_GENOTYPES, seed=1
+    )
     return train, test
 
 

@@ -36,7 +36,8 @@ def test_reads_the_shared_mnist_test_set():
 
 @pytest.mark.parametrize("compress", [True, False])
 @pytest.mark.parametrize(
-    "dtype, type_code", [("u1", 0x08), ("i1", 0x09), (">i2", 0x0B), (">i4", 0x0C), (">f4", 0x0D), (">f8", 0x0E)]
+    "dtype, type_code",
+    [("u1", 0x08), ("i1", 0x09), (">i2", 0x0B), (">i4", 0x0C), (">f4", 0x0D), (">f8", 0x0E)],
 )
 def test_round_trips_every_idx_type(tmp_path, dtype, type_code, compress):
     array = (np.arange(24).reshape(2, 3, 4) - 5).astype(dtype if dtype != "u1" else "u1")

@@ -13,7 +13,9 @@ def test_target_is_the_source_distribution_rotated_about_the_centre():
     reference_target, _ = make_moons(200, noise=0.0, random_state=4)
     np.testing.assert_allclose(x_source, reference_source, atol=1e-6)
     # A quarter turn about (0.5, 0.25): (x, y) -> (0.5 - (y - 0.25), 0.25 + (x - 0.5)).
-    expected = np.stack([0.5 - (reference_target[:, 1] - 0.25), 0.25 + (reference_target[:, 0] - 0.5)], axis=1)
+    expected = np.stack(
+        [0.5 - (reference_target[:, 1] - 0.25), 0.25 + (reference_target[:, 0] - 0.5)], axis=1
+    )
     np.testing.assert_allclose(x_target, expected, atol=1e-5)
 
 

@@ -20,7 +20,9 @@ class FrameDistributedTest(testing.TestCase):
         )
 
     def test_mixed_precision(self):
-        layer = FrameDistributed(keras.layers.Conv2D(2, 3, dtype="mixed_float16"), dtype="mixed_float16")
+        layer = FrameDistributed(
+            keras.layers.Conv2D(2, 3, dtype="mixed_float16"), dtype="mixed_float16"
+        )
         output = layer(np.ones((1, 2, 5, 5, 1), "float32"))
         self.assertEqual(output.dtype, "float16")
         self.assertEqual(layer.layer.kernel.dtype, "float32")
@@ -28,7 +30,9 @@ class FrameDistributedTest(testing.TestCase):
     def test_same_outputs_as_time_distributed_without_batch_statistics(self):
         conv = keras.layers.Conv2D(3, 3, padding="same")
         x = np.random.default_rng(0).normal(size=(2, 4, 5, 5, 1)).astype("float32")
-        self.assertAllClose(FrameDistributed(conv)(x), keras.layers.TimeDistributed(conv)(x), atol=1e-6)
+        self.assertAllClose(
+            FrameDistributed(conv)(x), keras.layers.TimeDistributed(conv)(x), atol=1e-6
+        )
 
     def test_batch_norm_sees_the_statistics_of_all_frames(self):
         # Each time step has its own mean: 0, 10, 20. Batch norm inside the
@@ -38,7 +42,9 @@ class FrameDistributedTest(testing.TestCase):
         x += np.random.default_rng(1).normal(size=x.shape).astype("float32")
         norm = keras.layers.BatchNormalization(momentum=0.0)
         training_output = np.asarray(FrameDistributed(norm)(x, training=True))
-        np.testing.assert_allclose(np.asarray(norm.moving_mean), x.reshape(-1, 2).mean(axis=0), rtol=1e-5)
+        np.testing.assert_allclose(
+            np.asarray(norm.moving_mean), x.reshape(-1, 2).mean(axis=0), rtol=1e-5
+        )
         inference_output = np.asarray(FrameDistributed(norm)(x, training=False))
         np.testing.assert_allclose(training_output, inference_output, atol=1e-2)
         self.assertGreater(training_output[:, 2].mean() - training_output[:, 0].mean(), 2.0)

@@ -50,7 +50,9 @@ class GradientReversalTest(testing.TestCase):
         self.assertAllClose(compiled_gradient(), -0.25 * upstream)
 
 
-@pytest.mark.parametrize("value, error", [(-0.1, ValueError), (float("nan"), ValueError), ("1", TypeError)])
+@pytest.mark.parametrize(
+    "value, error", [(-0.1, ValueError), (float("nan"), ValueError), ("1", TypeError)]
+)
 def test_bad_lambda_names_the_argument(value, error):
     with pytest.raises(error, match="lambda_"):
         GradientReversal(lambda_=value)

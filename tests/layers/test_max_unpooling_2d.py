@@ -83,7 +83,9 @@ class MaxUnpooling2DTest(testing.TestCase):
     def test_out_of_range_argmax_is_refused_eagerly_and_in_graphs(self):
         pooled = np.ones((1, 2, 2, 1), "float32")
         argmax = np.array([0, 5, 16, 3], "int32").reshape(1, 2, 2, 1)  # 16 is past 4x4x1
-        with self.assertRaisesRegex(ValueError, r"`argmax` .* \[0, 16\), received values from 0 to 16"):
+        with self.assertRaisesRegex(
+            ValueError, r"`argmax` .* \[0, 16\), received values from 0 to 16"
+        ):
             MaxUnpooling2D()([pooled, argmax])
         graph = tf.function(lambda p, a: MaxUnpooling2D()([p, a]))
         with self.assertRaisesRegex(tf.errors.InvalidArgumentError, "`argmax` must hold"):

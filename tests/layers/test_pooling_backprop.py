@@ -16,7 +16,12 @@ from keras_dl.layers import MaxPoolingWithArgmax2D
 def windows(height, width, pool, stride):
     for row in range(0, height - pool + 1, stride):
         for column in range(0, width - pool + 1, stride):
-            yield row // stride, column // stride, slice(row, row + pool), slice(column, column + pool)
+            yield (
+                row // stride,
+                column // stride,
+                slice(row, row + pool),
+                slice(column, column + pool),
+            )
 
 
 def max_pool_gradient_reference(x, upstream, pool, stride):

@@ -56,7 +56,9 @@ class ResidualBlockTest(testing.TestCase):
     def test_bottleneck_expands_four_times(self):
         block = ResidualBlock(16, bottleneck=True)
         block.build((None, 8, 8, 64))
-        kernels = [tuple(layer.kernel.shape) for layer in block.residual_layers if hasattr(layer, "kernel")]
+        kernels = [
+            tuple(layer.kernel.shape) for layer in block.residual_layers if hasattr(layer, "kernel")
+        ]
         self.assertEqual(kernels, [(1, 1, 64, 16), (3, 3, 16, 16), (1, 1, 16, 64)])
         self.assertEqual(block.shortcut_kind, "identity")
 
@@ -77,8 +79,12 @@ class ResidualBlockTest(testing.TestCase):
     def test_zeroed_residual_is_identity_with_unit_skip_gradient(self):
         # Non-negative inputs: the v1 block ends with a ReLU, which is the identity there.
         x = tf.constant(np.random.default_rng(0).uniform(0.1, 2.0, (2, 6, 6, 8)), tf.float32)
-        for kwargs in [{}, {"bottleneck": True}, {"preactivation": True},
-                       {"bottleneck": True, "preactivation": True}]:
+        for kwargs in [
+            {},
+            {"bottleneck": True},
+            {"preactivation": True},
+            {"bottleneck": True, "preactivation": True},
+        ]:
             block = ResidualBlock(8 if not kwargs.get("bottleneck") else 2, **kwargs)
             block.build(x.shape)
             zero_residual_kernels(block)
@@ -108,8 +114,10 @@ class ResidualBlockTest(testing.TestCase):
     def test_projection_shortcut_has_conv_and_batchnorm(self):
         block = ResidualBlock(8, strides=2)
         block.build((None, 8, 8, 4))
-        self.assertEqual([type(layer).__name__ for layer in block.projection_layers],
-                         ["Conv2D", "BatchNormalization"])
+        self.assertEqual(
+            [type(layer).__name__ for layer in block.projection_layers],
+            ["Conv2D", "BatchNormalization"],
+        )
         self.assertEqual(tuple(block.projection_layers[0].kernel.shape), (1, 1, 4, 8))
 
 

@@ -33,7 +33,10 @@ class StochasticDepthTest(testing.TestCase):
 
     def test_inference_adds_the_scaled_branch(self):
         rng = np.random.default_rng(0)
-        shortcut, residual = rng.normal(size=(2, 4, 3)).astype("float32"), rng.normal(size=(2, 4, 3)).astype("float32")
+        shortcut, residual = (
+            rng.normal(size=(2, 4, 3)).astype("float32"),
+            rng.normal(size=(2, 4, 3)).astype("float32"),
+        )
         output = StochasticDepth(0.25)([shortcut, residual])
         self.assertAllClose(output, shortcut + 0.75 * residual)
 

@@ -20,15 +20,26 @@ def test_losses_match_their_formulas(logits):
     real, fake = logits
     r, f = real.astype("float64"), fake.astype("float64")
     expected = {
-        "minimax": (-np.mean(np.log(sigmoid(r))) - np.mean(np.log(1 - sigmoid(f))), np.mean(np.log(1 - sigmoid(f)))),
-        "non_saturating": (-np.mean(np.log(sigmoid(r))) - np.mean(np.log(1 - sigmoid(f))), -np.mean(np.log(sigmoid(f)))),
-        "least_squares": (0.5 * np.mean((r - 1) ** 2) + 0.5 * np.mean(f**2), 0.5 * np.mean((f - 1) ** 2)),
+        "minimax": (
+            -np.mean(np.log(sigmoid(r))) - np.mean(np.log(1 - sigmoid(f))),
+            np.mean(np.log(1 - sigmoid(f))),
+        ),
+        "non_saturating": (
+            -np.mean(np.log(sigmoid(r))) - np.mean(np.log(1 - sigmoid(f))),
+            -np.mean(np.log(sigmoid(f))),
+        ),
+        "least_squares": (
+            0.5 * np.mean((r - 1) ** 2) + 0.5 * np.mean(f**2),
+            0.5 * np.mean((f - 1) ** 2),
+        ),
         "hinge": (np.mean(np.maximum(0, 1 - r)) + np.mean(np.maximum(0, 1 + f)), -np.mean(f)),
         "wasserstein": (np.mean(f) - np.mean(r), -np.mean(f)),
     }
     for name, (discriminator, generator) in expected.items():
         loss = losses.get(name)
-        assert float(loss.discriminator_loss(real, fake)) == pytest.approx(discriminator, rel=1e-5), name
+        assert float(loss.discriminator_loss(real, fake)) == pytest.approx(
+            discriminator, rel=1e-5
+        ), name
         assert float(loss.generator_loss(fake)) == pytest.approx(generator, rel=1e-5), name
 
 
@@ -43,12 +54,16 @@ def test_gradient_penalty_matches_a_linear_critic():
     critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, use_bias=False)])
     critic.layers[0].kernel.assign(w)
     rng = np.random.default_rng(1)
-    penalty = losses.gradient_penalty(critic, rng.normal(size=(8, 2)), rng.normal(size=(8, 2)), seed=0)
+    penalty = losses.gradient_penalty(
+        critic, rng.normal(size=(8, 2)), rng.normal(size=(8, 2)), seed=0
+    )
     assert float(penalty) == pytest.approx((5.0 - 1.0) ** 2, rel=1e-5)
 
 
 def test_gradient_penalty_is_finite_for_a_constant_critic():
-    critic = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
+    critic = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="zeros")]
+    )
     real = tf.ones((4, 2))
     with tf.GradientTape() as tape:
         penalty = losses.gradient_penalty(critic, real, -real, seed=0)

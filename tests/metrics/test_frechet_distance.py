@@ -20,8 +20,10 @@ def test_streaming_distance_matches_the_formula():
     generated = (rng.normal(size=(600, 3)) * [1.0, 2.0, 0.5] + [1.0, 0.0, -1.0]).astype("float32")
     metric = FrechetDistance(extractor)
     for start in range(0, 600, 150):  # streamed in batches
-        metric.update_state(real[start:start + 150], generated[start:start + 150])
-    expected = reference_distance(np.asarray(extractor(real), "float64"), np.asarray(extractor(generated), "float64"))
+        metric.update_state(real[start : start + 150], generated[start : start + 150])
+    expected = reference_distance(
+        np.asarray(extractor(real), "float64"), np.asarray(extractor(generated), "float64")
+    )
     assert float(metric.result()) == pytest.approx(expected, rel=1e-4)
     metric.reset_state()
     metric.update_state(real, real)

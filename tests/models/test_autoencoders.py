@@ -11,7 +11,9 @@ from keras_dl.datasets import load
 
 
 def dense(inputs, units, activation=None):
-    return keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)])
+    return keras.Sequential(
+        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +25,19 @@ def digits():
 def test_autoencoder_learns_to_reconstruct_digits(digits):
     train, test = digits
     autoencoder = models.Autoencoder(dense(64, 16, "relu"), dense(16, 64, "sigmoid"))
-    autoencoder.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["mse"])
+    autoencoder.compile(
+        optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy", metrics=["mse"]
+    )
     before = autoencoder.evaluate(test, verbose=0, return_dict=True)
     history = autoencoder.fit(train, batch_size=64, epochs=20, verbose=0)
     after = autoencoder.evaluate(test, verbose=0, return_dict=True)
     assert set(history.history) == {"loss", "mse"}
     assert after["mse"] < 0.5 * before["mse"]
-    np.testing.assert_allclose(autoencoder.reconstruct(test[:4]), autoencoder.decode(autoencoder.encode(test[:4])), atol=1e-6)
+    np.testing.assert_allclose(
+        autoencoder.reconstruct(test[:4]),
+        autoencoder.decode(autoencoder.encode(test[:4])),
+        atol=1e-6,
+    )
 
 
 def test_trackers_are_reset_every_epoch():
@@ -54,9 +62,13 @@ def test_encoder_and_decoder_must_be_keras_objects():
         models.Autoencoder(lambda x: x, dense(2, 4))
 
 
-@pytest.mark.parametrize("noise, level", [("gaussian", 0.5), ("masking", 0.3), ("salt_and_pepper", 0.2)])
+@pytest.mark.parametrize(
+    "noise, level", [("gaussian", 0.5), ("masking", 0.3), ("salt_and_pepper", 0.2)]
+)
 def test_denoising_corruption_statistics_and_training_only(noise, level):
-    model = models.DenoisingAutoencoder(dense(8, 4), dense(4, 8), noise=noise, noise_level=level, seed=0)
+    model = models.DenoisingAutoencoder(
+        dense(8, 4), dense(4, 8), noise=noise, noise_level=level, seed=0
+    )
     x = np.full((20000, 8), 0.5, "float32")
     corrupted = np.asarray(model.corrupt(x, training=True))
     if noise == "gaussian":
@@ -67,7 +79,9 @@ def test_denoising_corruption_statistics_and_training_only(noise, level):
         assert np.mean(corrupted == 0.0) == pytest.approx(level / 2, abs=0.01)
         assert np.mean(corrupted == 1.0) == pytest.approx(level / 2, abs=0.01)
     np.testing.assert_array_equal(np.asarray(model.corrupt(x, training=False)), x)
-    np.testing.assert_allclose(model.reconstruct(x[:3]), model.decode(model.encode(x[:3])), atol=1e-6)
+    np.testing.assert_allclose(
+        model.reconstruct(x[:3]), model.decode(model.encode(x[:3])), atol=1e-6
+    )
 
 
 def test_denoising_bad_arguments_are_named():
@@ -78,12 +92,18 @@ def test_denoising_bad_arguments_are_named():
 
 
 def test_sparsity_penalty_is_the_kl_divergence():
-    model = models.SparseAutoencoder(dense(5, 6, "sigmoid"), dense(6, 5), sparsity_target=0.1, sparsity_weight=0.5)
+    model = models.SparseAutoencoder(
+        dense(5, 6, "sigmoid"), dense(6, 5), sparsity_target=0.1, sparsity_weight=0.5
+    )
     x = np.random.default_rng(0).normal(size=(10, 5)).astype("float32")
     rho_hat = np.asarray(model.encode(x)).mean(axis=0).astype("float64")
     rho = 0.1
-    expected = 0.5 * np.sum(rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat)))
-    assert float(model.code_penalties(model.encode(x), x, training=False)["sparsity_loss"]) == pytest.approx(expected, rel=1e-4)
+    expected = 0.5 * np.sum(
+        rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+    )
+    assert float(
+        model.code_penalties(model.encode(x), x, training=False)["sparsity_loss"]
+    ) == pytest.approx(expected, rel=1e-4)
     with pytest.raises(ValueError, match="sparsity_target"):
         models.SparseAutoencoder(dense(5, 6), dense(6, 5), sparsity_target=0.0)
 
@@ -103,20 +123,28 @@ def test_contractive_penalty_matches_the_closed_form_for_a_sigmoid_layer():
 
 def test_vae_terms_inference_and_generation():
     encoder = dense(6, 4)
-    vae = models.VariationalAutoencoder(encoder, dense(2, 6, "sigmoid"), latent_dim=2, beta=0.5, seed=0)
+    vae = models.VariationalAutoencoder(
+        encoder, dense(2, 6, "sigmoid"), latent_dim=2, beta=0.5, seed=0
+    )
     x = (np.random.default_rng(2).uniform(size=(9, 6)) > 0.5).astype("float32")
     statistics = np.asarray(encoder(x), "float64")
     mean, log_variance = statistics[:, :2], statistics[:, 2:]
     expected_kl = np.mean(-0.5 * np.sum(1 + log_variance - mean**2 - np.exp(log_variance), axis=1))
     probabilities = np.asarray(vae.decode(mean.astype("float32")), "float64")
-    expected_reconstruction = np.mean(-np.sum(x * np.log(probabilities) + (1 - x) * np.log(1 - probabilities), axis=1))
+    expected_reconstruction = np.mean(
+        -np.sum(x * np.log(probabilities) + (1 - x) * np.log(1 - probabilities), axis=1)
+    )
     loss, logs, _ = vae.compute_objective(x, training=False)
     assert float(logs["kl_loss"]) == pytest.approx(expected_kl, rel=1e-4)
     assert float(logs["reconstruction_loss"]) == pytest.approx(expected_reconstruction, rel=1e-4)
     assert float(loss) == pytest.approx(expected_reconstruction + 0.5 * expected_kl, rel=1e-4)
-    np.testing.assert_array_equal(np.asarray(vae(x)), np.asarray(vae(x)))  # inference decodes the mean
+    np.testing.assert_array_equal(
+        np.asarray(vae(x)), np.asarray(vae(x))
+    )  # inference decodes the mean
     assert not np.allclose(vae(x, training=True), vae(x, training=True))
-    np.testing.assert_array_equal(np.asarray(vae.generate(4, seed=7)), np.asarray(vae.generate(4, seed=7)))
+    np.testing.assert_array_equal(
+        np.asarray(vae.generate(4, seed=7)), np.asarray(vae.generate(4, seed=7))
+    )
     with pytest.raises(ValueError, match="2 \\* latent_dim"):
         models.VariationalAutoencoder(dense(6, 3), dense(2, 6), latent_dim=2)
 
@@ -126,11 +154,17 @@ def test_pca_matches_scikit_learn(digits):
     ours = models.PCA(10)
     history = ours.fit(train)
     reference = SklearnPCA(10).fit(train)
-    np.testing.assert_allclose(ours.explained_variance_ratio, reference.explained_variance_ratio_, rtol=1e-3)
+    np.testing.assert_allclose(
+        ours.explained_variance_ratio, reference.explained_variance_ratio_, rtol=1e-3
+    )
     np.testing.assert_allclose(np.asarray(ours.components).T, reference.components_, atol=2e-4)
     np.testing.assert_allclose(ours.encode(test), reference.transform(test), atol=2e-3)
-    np.testing.assert_allclose(ours.reconstruct(test), reference.inverse_transform(reference.transform(test)), atol=2e-3)
-    expected_error = np.mean(np.sum((train - reference.inverse_transform(reference.transform(train))) ** 2, axis=1))
+    np.testing.assert_allclose(
+        ours.reconstruct(test), reference.inverse_transform(reference.transform(test)), atol=2e-3
+    )
+    expected_error = np.mean(
+        np.sum((train - reference.inverse_transform(reference.transform(train))) ** 2, axis=1)
+    )
     assert history.history["reconstruction_error"][0] == pytest.approx(expected_error, rel=1e-3)
 
 
@@ -150,11 +184,18 @@ def test_pca_accepts_datasets_and_checks_its_arguments():
 def test_dbn_pretrains_greedily_and_unrolls_with_tied_initial_weights(digits):
     train, _ = digits
     dbn = models.DeepBeliefNetwork([32, 8], seed=0)
-    histories = dbn.pretrain(train, epochs=3, batch_size=50, optimizer=keras.optimizers.SGD(0.1, momentum=0.5))
-    assert histories["rbm_1"]["reconstruction_error"][-1] < histories["rbm_1"]["reconstruction_error"][0]
+    histories = dbn.pretrain(
+        train, epochs=3, batch_size=50, optimizer=keras.optimizers.SGD(0.1, momentum=0.5)
+    )
+    assert (
+        histories["rbm_1"]["reconstruction_error"][-1]
+        < histories["rbm_1"]["reconstruction_error"][0]
+    )
     first, second = dbn.rbms
     assert (first.n_visible, first.n_hidden, second.n_visible, second.n_hidden) == (64, 32, 32, 8)
-    np.testing.assert_allclose(dbn(train[:5]), second.transform(first.transform(train[:5])), atol=1e-6)
+    np.testing.assert_allclose(
+        dbn(train[:5]), second.transform(first.transform(train[:5])), atol=1e-6
+    )
     autoencoder = dbn.to_autoencoder()
     encoder_layers = autoencoder.encoder.layers
     decoder_layers = autoencoder.decoder.layers

@@ -16,7 +16,9 @@ FEATURES = 8
 
 
 def dense(inputs, units, activation=None):
-    return keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)])
+    return keras.Sequential(
+        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
+    )
 
 
 def binary(samples=16, features=FEATURES):
@@ -49,8 +51,9 @@ def compiled(model, **kwargs):
 
 
 def vae():
-    return models.VariationalAutoencoder(dense(FEATURES, 4), dense(2, FEATURES, "sigmoid"),
-                                         latent_dim=2)
+    return models.VariationalAutoencoder(
+        dense(FEATURES, 4), dense(2, FEATURES, "sigmoid"), latent_dim=2
+    )
 
 
 def gan(generator=None, discriminator=None, latent_dim=2, **kwargs):
@@ -68,12 +71,14 @@ def compiled_gan():
 def conditional_gan():
     z, label = keras.Input((2,)), keras.Input((1,), dtype="int32")
     embedded = keras.layers.Flatten()(keras.layers.Embedding(3, 2)(label))
-    generator = keras.Model([z, label], keras.layers.Dense(FEATURES)(
-        keras.layers.Concatenate()([z, embedded])))
+    generator = keras.Model(
+        [z, label], keras.layers.Dense(FEATURES)(keras.layers.Concatenate()([z, embedded]))
+    )
     x, label = keras.Input((FEATURES,)), keras.Input((1,), dtype="int32")
     embedded = keras.layers.Flatten()(keras.layers.Embedding(3, 2)(label))
-    discriminator = keras.Model([x, label], keras.layers.Dense(1)(
-        keras.layers.Concatenate()([x, embedded])))
+    discriminator = keras.Model(
+        [x, label], keras.layers.Dense(1)(keras.layers.Concatenate()([x, embedded]))
+    )
     model = models.ConditionalGAN(generator, discriminator, latent_dim=2, num_classes=3)
     model.compile(generator_optimizer="adam", discriminator_optimizer="adam")
     return model
@@ -84,8 +89,12 @@ def fit_conditional_gan(labels):
 
 
 def domain_model(domain_classifier=None, **kwargs):
-    return models.DomainAdversarialModel(dense(FEATURES, 4, "relu"), dense(4, 3, "softmax"),
-                                         domain_classifier or dense(4, 1), **kwargs)
+    return models.DomainAdversarialModel(
+        dense(FEATURES, 4, "relu"),
+        dense(4, 3, "softmax"),
+        domain_classifier or dense(4, 1),
+        **kwargs,
+    )
 
 
 def pca_fit(x, n_components=2):
@@ -95,8 +104,12 @@ def pca_fit(x, n_components=2):
 def scheduler_without_reversal():
     model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
-    model.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0,
-              callbacks=[callbacks.GradientReversalScheduler()])
+    model.fit(
+        np.ones((4, 2)),
+        np.ones((4, 1)),
+        verbose=0,
+        callbacks=[callbacks.GradientReversalScheduler()],
+    )
 
 
 def image_sampler_on(model, x, y=None):
@@ -124,38 +137,76 @@ CASES = {
     "rbm cd_steps": (lambda: models.RBM(4, cd_steps=0), ValueError, "cd_steps"),
     "rbm persistent": (lambda: models.RBM(4, persistent="yes"), TypeError, "persistent"),
     "rbm weight_decay": (lambda: models.RBM(4, weight_decay=-1.0), ValueError, "weight_decay"),
-    "rbm sparsity_target 1.5": (lambda: models.RBM(4, sparsity_target=1.5), ValueError,
-                                "sparsity_target"),
-    "rbm sparsity_target 0": (lambda: models.RBM(4, sparsity_target=0.0), ValueError,
-                              "sparsity_target"),
-    "rbm chains": (lambda: models.RBM(4, num_persistent_chains=0), ValueError,
-                   "num_persistent_chains"),
+    "rbm sparsity_target 1.5": (
+        lambda: models.RBM(4, sparsity_target=1.5),
+        ValueError,
+        "sparsity_target",
+    ),
+    "rbm sparsity_target 0": (
+        lambda: models.RBM(4, sparsity_target=0.0),
+        ValueError,
+        "sparsity_target",
+    ),
+    "rbm chains": (
+        lambda: models.RBM(4, num_persistent_chains=0),
+        ValueError,
+        "num_persistent_chains",
+    ),
     "rbm build rank": (lambda: models.RBM(4).build((None, 2, 2)), ValueError, "n_visible"),
     # RBM: data
-    "rbm uint8 pixels": (lambda: fit_rbm(np.full((4, FEATURES), 255, "uint8")), ValueError,
-                         "[0, 1]"),
+    "rbm uint8 pixels": (
+        lambda: fit_rbm(np.full((4, FEATURES), 255, "uint8")),
+        ValueError,
+        "[0, 1]",
+    ),
     "rbm values above one": (lambda: fit_rbm(binary() * 2), ValueError, "values in [0.0, 2.0]"),
     "rbm negative values": (lambda: fit_rbm(binary() - 1), ValueError, "[0, 1]"),
     "rbm nan": (lambda: fit_rbm(nan_data()), ValueError, "NaN"),
-    "rbm rank 3": (lambda: fit_rbm(np.zeros((4, 2, 4), "float32")), ValueError,
-                   "(samples, n_visible)"),
-    "rbm no samples": (lambda: fit_rbm(np.zeros((0, FEATURES), "float32")), ValueError,
-                       "no samples"),
-    "persistent rbm no samples": (lambda: fit_rbm(np.zeros((0, FEATURES), "float32"),
-                                                  persistent=True), ValueError, "no samples"),
-    "rbm empty dataset": (lambda: fit_rbm(tf.data.Dataset.from_tensor_slices(
-        np.zeros((0, FEATURES), "float32")).batch(4)), ValueError, "empty dataset"),
+    "rbm rank 3": (
+        lambda: fit_rbm(np.zeros((4, 2, 4), "float32")),
+        ValueError,
+        "(samples, n_visible)",
+    ),
+    "rbm no samples": (
+        lambda: fit_rbm(np.zeros((0, FEATURES), "float32")),
+        ValueError,
+        "no samples",
+    ),
+    "persistent rbm no samples": (
+        lambda: fit_rbm(np.zeros((0, FEATURES), "float32"), persistent=True),
+        ValueError,
+        "no samples",
+    ),
+    "rbm empty dataset": (
+        lambda: fit_rbm(
+            tf.data.Dataset.from_tensor_slices(np.zeros((0, FEATURES), "float32")).batch(4)
+        ),
+        ValueError,
+        "empty dataset",
+    ),
     "rbm strings": (lambda: fit_rbm(np.array([["a"] * FEATURES])), TypeError, "numbers"),
-    "rbm compiled loss": (lambda: models.RBM(4).compile(optimizer="sgd", loss="mse"), TypeError,
-                          "loss"),
+    "rbm compiled loss": (
+        lambda: models.RBM(4).compile(optimizer="sgd", loss="mse"),
+        TypeError,
+        "loss",
+    ),
     # RBM: methods
-    "pll no samples": (lambda: built_rbm().pseudo_log_likelihood(np.zeros((0, FEATURES))),
-                       ValueError, "samples >= 1"),
-    "pll gaussian": (lambda: built_rbm("gaussian").pseudo_log_likelihood(np.zeros((1, FEATURES))),
-                     ValueError, "Bernoulli"),
+    "pll no samples": (
+        lambda: built_rbm().pseudo_log_likelihood(np.zeros((0, FEATURES))),
+        ValueError,
+        "samples >= 1",
+    ),
+    "pll gaussian": (
+        lambda: built_rbm("gaussian").pseudo_log_likelihood(np.zeros((1, FEATURES))),
+        ValueError,
+        "Bernoulli",
+    ),
     "ais gaussian": (lambda: built_rbm("gaussian").log_partition(), ValueError, "Bernoulli"),
-    "exact log z too big": (lambda: built_rbm(n_hidden=25, n_visible=30).exact_log_partition(),
-                            ValueError, "n_hidden <= 20"),
+    "exact log z too big": (
+        lambda: built_rbm(n_hidden=25, n_visible=30).exact_log_partition(),
+        ValueError,
+        "n_hidden <= 20",
+    ),
     "gibbs steps": (lambda: built_rbm().gibbs(binary(), steps=0), ValueError, "steps"),
     "sample count": (lambda: built_rbm().sample(0), ValueError, "num_samples"),
     "sample steps": (lambda: built_rbm().sample(2, gibbs_steps=0), ValueError, "gibbs_steps"),
@@ -165,129 +216,260 @@ CASES = {
     "dbn empty": (lambda: models.DeepBeliefNetwork([]), ValueError, "hidden_units"),
     "dbn zero units": (lambda: models.DeepBeliefNetwork([4, 0]), ValueError, "hidden_units"),
     "dbn not a list": (lambda: models.DeepBeliefNetwork("4"), TypeError, "hidden_units"),
-    "dbn rank 3": (lambda: models.DeepBeliefNetwork([3]).pretrain(np.zeros((4, 2, 4))),
-                   ValueError, "(samples, n_visible)"),
-    "dbn uint8": (lambda: models.DeepBeliefNetwork([3]).pretrain(
-        np.full((4, FEATURES), 200, "uint8")), ValueError, "[0, 1]"),
-    "dbn no samples": (lambda: models.DeepBeliefNetwork([3]).pretrain(
-        np.zeros((0, FEATURES))), ValueError, "no samples"),
-    "dbn unroll before pretrain": (lambda: models.DeepBeliefNetwork([3]).to_autoencoder(),
-                                   ValueError, "pretrain"),
+    "dbn rank 3": (
+        lambda: models.DeepBeliefNetwork([3]).pretrain(np.zeros((4, 2, 4))),
+        ValueError,
+        "(samples, n_visible)",
+    ),
+    "dbn uint8": (
+        lambda: models.DeepBeliefNetwork([3]).pretrain(np.full((4, FEATURES), 200, "uint8")),
+        ValueError,
+        "[0, 1]",
+    ),
+    "dbn no samples": (
+        lambda: models.DeepBeliefNetwork([3]).pretrain(np.zeros((0, FEATURES))),
+        ValueError,
+        "no samples",
+    ),
+    "dbn unroll before pretrain": (
+        lambda: models.DeepBeliefNetwork([3]).to_autoencoder(),
+        ValueError,
+        "pretrain",
+    ),
     # Autoencoders
-    "autoencoder encoder": (lambda: models.Autoencoder("encoder", dense(3, FEATURES)), TypeError,
-                            "encoder"),
-    "autoencoder decoder": (lambda: models.Autoencoder(dense(FEATURES, 3), 3), TypeError,
-                            "decoder"),
-    "autoencoder no samples": (lambda: compiled(autoencoder()).fit(
-        np.zeros((0, FEATURES)), verbose=0), ValueError, "no samples"),
-    "autoencoder features": (lambda: compiled(autoencoder()).fit(binary(features=5), verbose=0),
-                             ValueError, "(None, 8)"),
-    "autoencoder nan weights": (lambda: with_nan_weight(compiled(autoencoder()), binary()).fit(
-        binary(), epochs=1, verbose=0), models.NonFiniteLossError, "non-finite"),
-    "denoising noise": (lambda: autoencoder(models.DenoisingAutoencoder, noise="pink"),
-                        ValueError, "noise"),
-    "denoising masking level": (lambda: autoencoder(models.DenoisingAutoencoder, noise="masking",
-                                                    noise_level=1.5), ValueError, "noise_level"),
-    "denoising gaussian level": (lambda: autoencoder(models.DenoisingAutoencoder,
-                                                     noise_level=-1.0), ValueError, "noise_level"),
-    "sparse target": (lambda: autoencoder(models.SparseAutoencoder, sparsity_target=0.0),
-                      ValueError, "sparsity_target"),
-    "sparse weight": (lambda: autoencoder(models.SparseAutoencoder, sparsity_weight=-1.0),
-                      ValueError, "sparsity_weight"),
-    "contractive weight": (lambda: autoencoder(models.ContractiveAutoencoder,
-                                               contractive_weight=-1.0), ValueError,
-                           "contractive_weight"),
-    "vae encoder width": (lambda: models.VariationalAutoencoder(dense(FEATURES, 3),
-                                                                dense(2, FEATURES), latent_dim=2),
-                          ValueError, "2 * latent_dim"),
-    "vae latent_dim": (lambda: models.VariationalAutoencoder(dense(FEATURES, 4), dense(2, 8),
-                                                             latent_dim=0), ValueError,
-                       "latent_dim"),
-    "vae beta": (lambda: models.VariationalAutoencoder(dense(FEATURES, 4), dense(2, 8),
-                                                       latent_dim=2, beta=-1.0), ValueError, "beta"),
-    "vae likelihood": (lambda: models.VariationalAutoencoder(dense(FEATURES, 4), dense(2, 8),
-                                                             latent_dim=2, likelihood="poisson"),
-                       ValueError, "likelihood"),
-    "vae uint8": (lambda: compiled(vae()).fit(np.full((4, FEATURES), 255, "uint8"), verbose=0),
-                  ValueError, "[0, 1]"),
+    "autoencoder encoder": (
+        lambda: models.Autoencoder("encoder", dense(3, FEATURES)),
+        TypeError,
+        "encoder",
+    ),
+    "autoencoder decoder": (
+        lambda: models.Autoencoder(dense(FEATURES, 3), 3),
+        TypeError,
+        "decoder",
+    ),
+    "autoencoder no samples": (
+        lambda: compiled(autoencoder()).fit(np.zeros((0, FEATURES)), verbose=0),
+        ValueError,
+        "no samples",
+    ),
+    "autoencoder features": (
+        lambda: compiled(autoencoder()).fit(binary(features=5), verbose=0),
+        ValueError,
+        "(None, 8)",
+    ),
+    "autoencoder nan weights": (
+        lambda: with_nan_weight(compiled(autoencoder()), binary()).fit(
+            binary(), epochs=1, verbose=0
+        ),
+        models.NonFiniteLossError,
+        "non-finite",
+    ),
+    "denoising noise": (
+        lambda: autoencoder(models.DenoisingAutoencoder, noise="pink"),
+        ValueError,
+        "noise",
+    ),
+    "denoising masking level": (
+        lambda: autoencoder(models.DenoisingAutoencoder, noise="masking", noise_level=1.5),
+        ValueError,
+        "noise_level",
+    ),
+    "denoising gaussian level": (
+        lambda: autoencoder(models.DenoisingAutoencoder, noise_level=-1.0),
+        ValueError,
+        "noise_level",
+    ),
+    "sparse target": (
+        lambda: autoencoder(models.SparseAutoencoder, sparsity_target=0.0),
+        ValueError,
+        "sparsity_target",
+    ),
+    "sparse weight": (
+        lambda: autoencoder(models.SparseAutoencoder, sparsity_weight=-1.0),
+        ValueError,
+        "sparsity_weight",
+    ),
+    "contractive weight": (
+        lambda: autoencoder(models.ContractiveAutoencoder, contractive_weight=-1.0),
+        ValueError,
+        "contractive_weight",
+    ),
+    "vae encoder width": (
+        lambda: models.VariationalAutoencoder(dense(FEATURES, 3), dense(2, FEATURES), latent_dim=2),
+        ValueError,
+        "2 * latent_dim",
+    ),
+    "vae latent_dim": (
+        lambda: models.VariationalAutoencoder(dense(FEATURES, 4), dense(2, 8), latent_dim=0),
+        ValueError,
+        "latent_dim",
+    ),
+    "vae beta": (
+        lambda: models.VariationalAutoencoder(
+            dense(FEATURES, 4), dense(2, 8), latent_dim=2, beta=-1.0
+        ),
+        ValueError,
+        "beta",
+    ),
+    "vae likelihood": (
+        lambda: models.VariationalAutoencoder(
+            dense(FEATURES, 4), dense(2, 8), latent_dim=2, likelihood="poisson"
+        ),
+        ValueError,
+        "likelihood",
+    ),
+    "vae uint8": (
+        lambda: compiled(vae()).fit(np.full((4, FEATURES), 255, "uint8"), verbose=0),
+        ValueError,
+        "[0, 1]",
+    ),
     "vae generate negative": (lambda: vae().generate(-1), ValueError, "num_samples"),
     "vae generate float": (lambda: vae().generate(2.5), TypeError, "num_samples"),
     "vae compiled loss": (lambda: vae().compile(optimizer="adam", loss="mse"), TypeError, "loss"),
     # PCA
     "pca components": (lambda: models.PCA(0), ValueError, "n_components"),
-    "pca too many components": (lambda: pca_fit(binary(), n_components=9), ValueError,
-                                "n_components"),
+    "pca too many components": (
+        lambda: pca_fit(binary(), n_components=9),
+        ValueError,
+        "n_components",
+    ),
     "pca nan": (lambda: pca_fit(nan_data()), ValueError, "NaN"),
     "pca one sample": (lambda: pca_fit(binary(1)), ValueError, "samples >= 2"),
     "pca no samples": (lambda: pca_fit(np.zeros((0, FEATURES))), ValueError, "samples >= 2"),
     "pca strings": (lambda: pca_fit(np.array([["a", "b"], ["c", "d"]])), TypeError, "numbers"),
-    "pca empty dataset": (lambda: pca_fit(tf.data.Dataset.from_tensor_slices(
-        np.zeros((0, FEATURES), "float32")).batch(4)), ValueError, "empty dataset"),
+    "pca empty dataset": (
+        lambda: pca_fit(
+            tf.data.Dataset.from_tensor_slices(np.zeros((0, FEATURES), "float32")).batch(4)
+        ),
+        ValueError,
+        "empty dataset",
+    ),
     "pca compiled loss": (lambda: models.PCA(2).compile(loss="mse"), TypeError, "loss"),
     # GAN
     "gan generator": (lambda: gan(generator="g"), TypeError, "generator"),
-    "gan discriminator": (lambda: models.GAN(dense(2, FEATURES), "d", latent_dim=2), TypeError,
-                          "discriminator"),
+    "gan discriminator": (
+        lambda: models.GAN(dense(2, FEATURES), "d", latent_dim=2),
+        TypeError,
+        "discriminator",
+    ),
     "gan latent_dim mismatch": (lambda: gan(latent_dim=5), ValueError, "latent_dim=5"),
-    "gan three logits": (lambda: gan(discriminator=dense(FEATURES, 3)), ValueError,
-                         "one logit per sample"),
+    "gan three logits": (
+        lambda: gan(discriminator=dense(FEATURES, 3)),
+        ValueError,
+        "one logit per sample",
+    ),
     "gan sample shape": (lambda: gan(generator=dense(2, 5)), ValueError, "does not fit"),
     "gan loss": (lambda: gan(loss="fancy"), ValueError, "loss"),
-    "gan discriminator_steps": (lambda: gan(discriminator_steps=0), ValueError,
-                                "discriminator_steps"),
-    "gan penalty weight": (lambda: gan(gradient_penalty_weight=-1.0), ValueError,
-                           "gradient_penalty_weight"),
+    "gan discriminator_steps": (
+        lambda: gan(discriminator_steps=0),
+        ValueError,
+        "discriminator_steps",
+    ),
+    "gan penalty weight": (
+        lambda: gan(gradient_penalty_weight=-1.0),
+        ValueError,
+        "gradient_penalty_weight",
+    ),
     "gan latent_dim 0": (lambda: gan(latent_dim=0), ValueError, "latent_dim"),
     "gan compile optimizer": (lambda: gan().compile(optimizer="adam"), TypeError, "optimizer"),
     "gan compile loss": (lambda: gan().compile(loss="mse"), TypeError, "loss"),
     "gan compile metrics": (lambda: gan().compile(metrics=["mae"]), TypeError, "metrics"),
-    "gan data shape": (lambda: compiled_gan().fit(binary(features=5), verbose=0), ValueError,
-                       "shape (8,)"),
-    "gan no samples": (lambda: compiled_gan().fit(np.zeros((0, FEATURES)), verbose=0),
-                       ValueError, "no samples"),
+    "gan data shape": (
+        lambda: compiled_gan().fit(binary(features=5), verbose=0),
+        ValueError,
+        "shape (8,)",
+    ),
+    "gan no samples": (
+        lambda: compiled_gan().fit(np.zeros((0, FEATURES)), verbose=0),
+        ValueError,
+        "no samples",
+    ),
     "gan generate negative": (lambda: gan().generate(-1), ValueError, "num_samples"),
     "gan generate zero": (lambda: gan().generate(0), ValueError, "num_samples"),
     # Conditional GAN
-    "cgan num_classes": (lambda: models.ConditionalGAN(dense(2, 8), dense(8, 1), 2, 0),
-                         ValueError, "num_classes"),
-    "cgan negative label": (lambda: fit_conditional_gan([0, 1, -1, 2]), ValueError,
-                            "[0, num_classes=3)"),
-    "cgan label too large": (lambda: fit_conditional_gan([0, 1, 7, 2]), ValueError,
-                             "values in [0, 7]"),
-    "cgan fractional label": (lambda: fit_conditional_gan([0.0, 1.0, 2.7, 2.0]), ValueError,
-                              "non-integer"),
-    "cgan no labels": (lambda: conditional_gan().fit(binary(4), verbose=0), ValueError,
-                       "labels"),
-    "cgan string labels": (lambda: fit_conditional_gan(["a", "b", "c", "d"]), TypeError,
-                           "integers"),
-    "cgan generate out of range": (lambda: conditional_gan().generate([0, 5]), ValueError,
-                                   "num_classes=3"),
+    "cgan num_classes": (
+        lambda: models.ConditionalGAN(dense(2, 8), dense(8, 1), 2, 0),
+        ValueError,
+        "num_classes",
+    ),
+    "cgan negative label": (
+        lambda: fit_conditional_gan([0, 1, -1, 2]),
+        ValueError,
+        "[0, num_classes=3)",
+    ),
+    "cgan label too large": (
+        lambda: fit_conditional_gan([0, 1, 7, 2]),
+        ValueError,
+        "values in [0, 7]",
+    ),
+    "cgan fractional label": (
+        lambda: fit_conditional_gan([0.0, 1.0, 2.7, 2.0]),
+        ValueError,
+        "non-integer",
+    ),
+    "cgan no labels": (lambda: conditional_gan().fit(binary(4), verbose=0), ValueError, "labels"),
+    "cgan string labels": (
+        lambda: fit_conditional_gan(["a", "b", "c", "d"]),
+        TypeError,
+        "integers",
+    ),
+    "cgan generate out of range": (
+        lambda: conditional_gan().generate([0, 5]),
+        ValueError,
+        "num_classes=3",
+    ),
     # Domain-adversarial model
-    "dann feature extractor": (lambda: models.DomainAdversarialModel("f", dense(4, 3),
-                                                                     dense(4, 1)), TypeError,
-                               "feature_extractor"),
+    "dann feature extractor": (
+        lambda: models.DomainAdversarialModel("f", dense(4, 3), dense(4, 1)),
+        TypeError,
+        "feature_extractor",
+    ),
     "dann domain outputs": (lambda: domain_model(dense(4, 2)), ValueError, "one"),
     "dann lambda": (lambda: domain_model(lambda_=-1.0), ValueError, "lambda_"),
     # Callbacks
-    "scheduler gamma": (lambda: callbacks.GradientReversalScheduler(gamma=-1.0), ValueError,
-                        "gamma"),
-    "scheduler layer": (lambda: callbacks.GradientReversalScheduler(layer="reversal"), TypeError,
-                        "`layer`"),
+    "scheduler gamma": (
+        lambda: callbacks.GradientReversalScheduler(gamma=-1.0),
+        ValueError,
+        "gamma",
+    ),
+    "scheduler layer": (
+        lambda: callbacks.GradientReversalScheduler(layer="reversal"),
+        TypeError,
+        "`layer`",
+    ),
     "scheduler finds no layer": (scheduler_without_reversal, ValueError, "GradientReversal"),
     "sampler nowhere to write": (lambda: callbacks.ImageSampler(), ValueError, "log_dir"),
-    "sampler epochs": (lambda: callbacks.ImageSampler(log_dir="/tmp/x", every_n_epochs=0),
-                       ValueError, "every_n_epochs"),
-    "sampler images": (lambda: callbacks.ImageSampler(log_dir="/tmp/x", num_images=0),
-                       ValueError, "num_images"),
-    "sampler unknown model": (lambda: image_sampler_on(
-        compiled(keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)]), loss="mse"),
-        np.ones((4, 2)), np.ones((4, 2))), TypeError, "summary_images"),
-    "sampler autoencoder without inputs": (lambda: image_sampler_on(
-        compiled(autoencoder()), binary()), ValueError, "inputs"),
+    "sampler epochs": (
+        lambda: callbacks.ImageSampler(log_dir="/tmp/x", every_n_epochs=0),
+        ValueError,
+        "every_n_epochs",
+    ),
+    "sampler images": (
+        lambda: callbacks.ImageSampler(log_dir="/tmp/x", num_images=0),
+        ValueError,
+        "num_images",
+    ),
+    "sampler unknown model": (
+        lambda: image_sampler_on(
+            compiled(keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)]), loss="mse"),
+            np.ones((4, 2)),
+            np.ones((4, 2)),
+        ),
+        TypeError,
+        "summary_images",
+    ),
+    "sampler autoencoder without inputs": (
+        lambda: image_sampler_on(compiled(autoencoder()), binary()),
+        ValueError,
+        "inputs",
+    ),
     # Losses, metrics, layers used by the models
     "gan loss name": (lambda: losses.get("fancy"), ValueError, "loss"),
-    "frechet extractor": (lambda: metrics.FrechetDistance("inception"), TypeError,
-                          "feature_extractor"),
+    "frechet extractor": (
+        lambda: metrics.FrechetDistance("inception"),
+        TypeError,
+        "feature_extractor",
+    ),
     "reversal lambda": (lambda: layers.GradientReversal(-1.0), ValueError, "lambda_"),
 }
 

@@ -12,6 +12,7 @@ from keras_dl.testing import (
     assert_keras_file_round_trip,
 )
 
+
 def data(samples=32, features=12):
     return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
 
@@ -22,10 +23,16 @@ def test_pca_saves_exports_and_evaluates(tmp_path):
     pca.fit(x)
     pca.compile()
     restored = assert_keras_file_round_trip(pca, x, str(tmp_path))
-    np.testing.assert_allclose(restored.explained_variance_ratio, pca.explained_variance_ratio, rtol=1e-6)
-    assert_export_matches(pca, x, str(tmp_path), endpoints={"serve": pca.reconstruct, "encode": pca.encode})
+    np.testing.assert_allclose(
+        restored.explained_variance_ratio, pca.explained_variance_ratio, rtol=1e-6
+    )
+    assert_export_matches(
+        pca, x, str(tmp_path), endpoints={"serve": pca.reconstruct, "encode": pca.encode}
+    )
     logs = pca.evaluate(x, verbose=0, return_dict=True)
-    assert logs["reconstruction_error"] == pytest.approx(pca.fit(x).history["reconstruction_error"][0], rel=1e-4)
+    assert logs["reconstruction_error"] == pytest.approx(
+        pca.fit(x).history["reconstruction_error"][0], rel=1e-4
+    )
 
 
 def test_convolutional_autoencoder_with_argmax_unpooling(tmp_path):
