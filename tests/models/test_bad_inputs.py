@@ -426,6 +426,17 @@ CASES = {
     ),
     "dann domain outputs": (lambda: domain_model(dense(4, 2)), ValueError, "one"),
     "dann lambda": (lambda: domain_model(lambda_=-1.0), ValueError, "lambda_"),
+    "dann conditioning": (lambda: domain_model(conditioning="bilinear"), ValueError,
+                          "conditioning"),
+    "dann randomized_dim": (lambda: domain_model(conditioning="randomized", randomized_dim=0),
+                            ValueError, "randomized_dim"),
+    "dann entropy_weighting": (lambda: domain_model(entropy_weighting="yes"), TypeError,
+                               "entropy_weighting"),
+    "dann multilinear width": (lambda: domain_model(conditioning="multilinear"), ValueError,
+                               "domain_classifier"),
+    "dann fit without labels": (lambda: compiled(domain_model(),
+                                                 loss="sparse_categorical_crossentropy").fit(
+        (binary(), binary()), verbose=0), ValueError, "((x_source, x_target), y_source)"),
     # Callbacks
     "scheduler gamma": (
         lambda: callbacks.GradientReversalScheduler(gamma=-1.0),
