@@ -53,6 +53,12 @@ def assert_finite_logs(model, history):
         assert np.all(np.isfinite(values)), (name, values)
 
 
+def optimizers_of(model):
+    if isinstance(model, models.GAN):
+        return [model.generator_optimizer, model.discriminator_optimizer]
+    return [model.optimizer]
+
+
 def trainable_arrays(model):
     return [np.asarray(weight) for weight in model.trainable_weights]
 
@@ -71,6 +77,9 @@ def check_mixed_precision(policy):
             model = compile_case(name, CASES[name].build())
             assert_finite_logs(model, fit(model, x, y))
             assert {weight.dtype for weight in model.weights} == {"float32"}, name
+            if model.dtype_policy.name == "mixed_float16":  # not the float32 RBM and PCA
+                assert all(isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
+                           for optimizer in optimizers_of(model)), name
             restored = assert_keras_file_round_trip(
                 model, serving_inputs(name, x, y), str(tmp_path), atol=1e-2
             )
