@@ -280,11 +280,16 @@ class DomainAdversarialModel(BaseModel):
         )
 
     def domain_logits(self, outputs):
-        """The domain classifier's outputs as float32 logits (a sigmoid's probability is
-        clipped to [epsilon, 1 - epsilon] and mapped back to its logit)."""
-        outputs = ops.cast(outputs, "float32")
+        """The domain classifier's outputs as float32 logits. Of a final sigmoid, the
+        logit it was computed from, as Keras' binary cross-entropy takes it; where
+        that is not at hand, its probability clipped to [epsilon, 1 - epsilon] and
+        mapped back to a logit."""
         if not self.domain_sigmoid:
-            return outputs
+            return ops.cast(outputs, "float32")
+        logits = keras_compat.logits_of_sigmoid(outputs)
+        if logits is not None:
+            return ops.cast(logits, "float32")
+        outputs = ops.cast(outputs, "float32")
         epsilon = keras.config.epsilon()
         probabilities = ops.clip(outputs, epsilon, 1.0 - epsilon)
         return ops.log(probabilities) - ops.log1p(-probabilities)

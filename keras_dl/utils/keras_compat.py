@@ -35,6 +35,17 @@ def build_compiled_metrics(model, y_true, y_pred):
         metrics.build(y_true, y_pred)
 
 
+def logits_of_sigmoid(outputs):
+    """The logits a sigmoid output was computed from, or None.
+
+    Keras' TensorFlow backend keeps them on the output of `sigmoid` as
+    `_keras_logits`, and its binary cross-entropy uses them instead of the
+    probabilities (no saturation, no clipping); so does keras_dl for a domain
+    classifier that ends in a sigmoid.
+    """
+    return getattr(outputs, "_keras_logits", None)
+
+
 def call_has_training_arg(layer):
     """Whether `layer.call` takes a `training` argument (`Layer._call_has_training_arg`)."""
     return layer._call_has_training_arg

@@ -83,3 +83,14 @@ def test_layer_variables_hold_the_random_state_that_weights_leave_out():
     weight_ids = {id(w) for w in model.weights}
     extra = [v for v in model.variables if id(v) not in weight_ids]
     assert len(extra) == 1 and "seed" in extra[0].path
+
+
+def test_sigmoid_outputs_carry_their_logits():
+    head = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+    x = tf.constant([[30.0, -2.0], [0.5, 1.0]])
+    expected = head.layers[0].kernel.numpy()
+    logits = x.numpy() @ expected + head.layers[0].bias.numpy()
+    np.testing.assert_allclose(keras_compat.logits_of_sigmoid(head(x)), logits, rtol=1e-6)
+    traced = tf.function(lambda inputs: keras_compat.logits_of_sigmoid(head(inputs)))
+    np.testing.assert_allclose(traced(x), logits, rtol=1e-6)
+    assert keras_compat.logits_of_sigmoid(tf.constant([0.5])) is None
