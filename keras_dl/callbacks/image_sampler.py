@@ -61,6 +61,9 @@ class ImageSampler(keras.callbacks.Callback):
             )
         return summary_images(self.num_images, seed=self.seed, inputs=self.inputs)
 
+    def on_train_begin(self, logs=None):
+        self.grids()  # a model that cannot show images fails now, not after an epoch
+
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
             return

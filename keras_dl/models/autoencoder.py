@@ -62,6 +62,34 @@ class Autoencoder(BaseModel):
         super().__init__(**kwargs)
         self.encoder = validation.keras_model("encoder", encoder, layers_allowed=True)
         self.decoder = validation.keras_model("decoder", decoder, layers_allowed=True)
+        self._check_networks_fit()
+
+    def _check_networks_fit(self):
+        """Refuses a decoder that does not take the encoder's codes or does not give back
+        the shape of the encoder's inputs (for an encoder with a known input shape)."""
+        input_shape = _known_input_shape(self.encoder)
+        if input_shape is None:
+            return
+        codes = self.decoder_input_specs(
+            self.encoder.compute_output_spec(keras.KerasTensor(input_shape))
+        )
+        try:
+            output = self.decoder.compute_output_spec(codes)
+        except (ValueError, TypeError) as error:
+            shapes = [tuple(code.shape) for code in keras.tree.flatten(codes)]
+            raise ValueError(
+                f"The decoder does not take the encoder's codes of shape {shapes}: "
+                f"{str(error).strip().splitlines()[0]}"
+            ) from None
+        if tuple(output.shape[1:]) != tuple(input_shape[1:]):
+            raise ValueError(
+                f"The decoder outputs shape {tuple(output.shape)}, but the encoder takes inputs "
+                f"of shape {tuple(input_shape)}: an autoencoder reconstructs its input"
+            )
+
+    def decoder_input_specs(self, encoder_output_specs):
+        """What the decoder takes, given the encoder's output specs: the codes themselves."""
+        return encoder_output_specs
 
     def build(self, input_shape):
         if not self.encoder.built:
@@ -165,8 +193,14 @@ class Autoencoder(BaseModel):
             "encode": (lambda x: self.encode(x), [self.serving_signature()]),
             "decode": (
                 lambda *codes: self.decode(list(codes) if len(codes) > 1 else codes[0]),
-                tensor_specs(code_shapes)
+                tensor_specs(code_shapes, name="codes")
                 if isinstance(code_shapes, list)
-                else [tensor_specs(code_shapes)],
+                else [tensor_specs(code_shapes, name="codes")],
             ),
         }
+
+
+def _known_input_shape(network):
+    """The input shape of a model built on one `keras.Input`, else None."""
+    shape = getattr(network, "input_shape", None) if getattr(network, "inputs", None) else None
+    return shape if isinstance(shape, tuple) else None

@@ -14,11 +14,14 @@ def batch_size_of(data):
     return tf.shape(tf.nest.flatten(data)[0])[0]
 
 
-def tensor_specs(shapes):
-    """`tf.TensorSpec`s with a free batch dimension for a shape or a list of shapes."""
+def tensor_specs(shapes, name=None):
+    """float32 `tf.TensorSpec`s with a free batch dimension for a shape or a list of shapes,
+    named `name` (`name_0`, `name_1`, ... for a list)."""
     if isinstance(shapes, list):
-        return [tf.TensorSpec((None, *shape[1:]), tf.float32) for shape in shapes]
-    return tf.TensorSpec((None, *shapes[1:]), tf.float32)
+        return [tf.TensorSpec((None, *shape[1:]), tf.float32,
+                              name=None if name is None else f"{name}_{index}")
+                for index, shape in enumerate(shapes)]
+    return tf.TensorSpec((None, *shapes[1:]), tf.float32, name=name)
 
 
 def mean_over_replicas(value):

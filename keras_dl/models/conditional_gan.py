@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_dl.models.batch_utils import tensor_specs
 from keras_dl.models.gan import GAN
+from keras_dl.models.heads import head_logits
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
@@ -61,8 +62,14 @@ class ConditionalGAN(GAN):
         self.check_labels(y)
 
     def check_labels(self, labels):
-        """Refuses labels that are not integers in [0, num_classes)."""
+        """Refuses labels that are not integers in [0, num_classes), of shape (batch,) or
+        (batch, 1)."""
         labels = np.asarray(labels)
+        if labels.ndim > 2 or labels.ndim == 2 and labels.shape[1] != 1:
+            raise ValueError(
+                "ConditionalGAN: labels must be integer class indices of shape (batch,) or "
+                f"(batch, 1), received shape {labels.shape} (one-hot labels: take their argmax)"
+            )
         if labels.dtype.kind == "f" and not np.all(labels == np.round(labels)):
             raise ValueError(
                 f"ConditionalGAN: labels must be integers in [0, num_classes={self.num_classes}), "
@@ -92,7 +99,8 @@ class ConditionalGAN(GAN):
         return self.generator([z, conditions], training=True)
 
     def discriminate(self, samples, conditions, training=True):
-        return ops.cast(self.discriminator([samples, conditions], training=training), "float32")
+        return head_logits(self.discriminator([samples, conditions], training=training),
+                           self.discriminator_sigmoid)
 
     def call(self, inputs, training=False):
         z, labels = inputs
@@ -117,7 +125,8 @@ class ConditionalGAN(GAN):
         return config
 
     def serving_signature(self):
-        return [tensor_specs((None, self.latent_dim)), tf.TensorSpec((None,), tf.int32)]
+        return [tensor_specs((None, self.latent_dim), name="z"),
+                tf.TensorSpec((None,), tf.int32, name="labels")]
 
     def export_endpoints(self):
         return {

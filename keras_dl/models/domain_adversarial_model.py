@@ -8,29 +8,13 @@ from keras import ops
 from keras_dl.layers import GradientReversal
 from keras_dl.models.base_model import BaseModel
 from keras_dl.models.batch_utils import tensor_specs
+from keras_dl.models.heads import final_activation, head_logits
 from keras_dl.utils import keras_compat, validation
 from keras_dl.utils.api_export import keras_dl_export
 
 CONDITIONINGS = (None, "multilinear", "randomized")
 # The entropy's epsilon of the CDAN reference code (thuml/CDAN, `loss.Entropy`).
 ENTROPY_EPSILON = 1e-5
-
-
-def final_activation(network):
-    """The name of the activation that ends `network` (`"sigmoid"`, `"softmax"`) or None.
-
-    Reads the `activation` of the last layer (or a final `Softmax` layer),
-    descending into a nested model that ends the network.
-    """
-    layer = network
-    while isinstance(layer, keras.Model):
-        if not layer.layers:
-            return None
-        layer = layer.layers[-1]
-    if isinstance(layer, keras.layers.Softmax):
-        return "softmax"
-    name = getattr(getattr(layer, "activation", None), "__name__", None)
-    return name if name in ("sigmoid", "softmax") else None
 
 
 def multilinear_map(features, probabilities):
@@ -188,6 +172,13 @@ class DomainAdversarialModel(BaseModel):
         self.feature_extractor = feature_extractor
         self.label_classifier = label_classifier
         self.domain_classifier = domain_classifier
+        classes = label_classifier.output_shape[-1]
+        if (conditioning is not None or entropy_weighting) and not (classes and classes >= 2):
+            raise ValueError(
+                "CDAN and entropy weighting use class probabilities: `label_classifier` must "
+                "output one value per class (at least 2, e.g. a softmax), its output shape is "
+                f"{label_classifier.output_shape}"
+            )
         self.label_probabilities = final_activation(label_classifier) == "softmax"
         self.domain_sigmoid = final_activation(domain_classifier) == "sigmoid"
         self.gradient_reversal = GradientReversal(lambda_, name="gradient_reversal")
@@ -280,19 +271,16 @@ class DomainAdversarialModel(BaseModel):
         )
 
     def domain_logits(self, outputs):
-        """The domain classifier's outputs as float32 logits. Of a final sigmoid, the
-        logit it was computed from, as Keras' binary cross-entropy takes it; where
-        that is not at hand, its probability clipped to [epsilon, 1 - epsilon] and
-        mapped back to a logit."""
-        if not self.domain_sigmoid:
-            return ops.cast(outputs, "float32")
-        logits = keras_compat.logits_of_sigmoid(outputs)
-        if logits is not None:
-            return ops.cast(logits, "float32")
-        outputs = ops.cast(outputs, "float32")
-        epsilon = keras.config.epsilon()
-        probabilities = ops.clip(outputs, epsilon, 1.0 - epsilon)
-        return ops.log(probabilities) - ops.log1p(-probabilities)
+        """The domain classifier's outputs as float32 logits (see `head_logits`)."""
+        return head_logits(outputs, self.domain_sigmoid)
+
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
+        if loss is None:
+            raise TypeError(
+                "DomainAdversarialModel.compile() needs the `loss` of the source labels (e.g. "
+                "loss='sparse_categorical_crossentropy'); received no loss"
+            )
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
     def train_step(self, data):
         inputs, labels, _ = keras.utils.unpack_x_y_sample_weight(data)

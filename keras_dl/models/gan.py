@@ -8,6 +8,7 @@ from keras import ops
 from keras_dl import losses as gan_losses
 from keras_dl.models.base_model import BaseModel
 from keras_dl.models.batch_utils import input_of, tensor_specs
+from keras_dl.models.heads import final_activation, head_logits
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
@@ -29,7 +30,8 @@ class GAN(BaseModel):
     gradient saturates; `"non_saturating"` (default) has the generator
     maximise log D(G(z)); `"least_squares"` (LSGAN), `"hinge"` and
     `"wasserstein"` (WGAN; with `gradient_penalty_weight` > 0, WGAN-GP).
-    The discriminator returns logits (critic values for Wasserstein).
+    The discriminator returns logits (critic values for Wasserstein); one
+    that ends in a sigmoid is read through the logits of its sigmoid.
 
     Logs `generator_loss`, `discriminator_loss` (without the penalty) and,
     with a penalty weight, `gradient_penalty`. `call(z)` (endpoint `serve`)
@@ -87,6 +89,13 @@ class GAN(BaseModel):
         self.generator = validation.keras_model("generator", generator)
         self.discriminator = validation.keras_model("discriminator", discriminator)
         self._check_networks_fit()
+        # A discriminator may end in a sigmoid; the losses take its logits.
+        self.discriminator_sigmoid = final_activation(discriminator) == "sigmoid"
+        if self.discriminator_sigmoid and self.loss_strategy.name == "wasserstein":
+            raise ValueError(
+                "A Wasserstein critic outputs unbounded scores: remove the final sigmoid of "
+                "`discriminator` (received a discriminator that ends in a sigmoid)"
+            )
         self.built = True
 
     def _check_networks_fit(self):
@@ -221,7 +230,9 @@ class GAN(BaseModel):
         return self.generator(z, training=True)
 
     def discriminate(self, samples, conditions, training=True):
-        return ops.cast(self.discriminator(samples, training=training), "float32")
+        """The discriminator's float32 logits (critic values for Wasserstein)."""
+        return head_logits(self.discriminator(samples, training=training),
+                           self.discriminator_sigmoid)
 
     def _discriminator_objective(self, real, conditions, training=True):
         z = self.sample_latent(ops.shape(real)[0])
@@ -297,7 +308,7 @@ class GAN(BaseModel):
         return config
 
     def serving_signature(self):
-        return tensor_specs((None, self.latent_dim))
+        return tensor_specs((None, self.latent_dim), name="z")
 
     def export_endpoints(self):
         scalar = tf.TensorSpec((), tf.int32)

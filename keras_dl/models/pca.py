@@ -87,6 +87,7 @@ class PCA(BaseModel):
     @property
     def explained_variance_ratio(self):
         """Fraction of the total variance along each component (like scikit-learn's)."""
+        self._require_fitted()
         return keras.ops.convert_to_numpy(self.explained_variance / self.total_variance)
 
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", **kwargs):
@@ -115,6 +116,11 @@ class PCA(BaseModel):
         """Sets the mean, components and variances from the data matrix `data`."""
         if not self.built:
             self.build((None, *data.shape[1:]))
+        if self.n_components > data.shape[0]:
+            raise ValueError(
+                f"`n_components` must be at most the number of samples {data.shape[0]}, "
+                f"received: {self.n_components}"
+            )
         flat = tf.reshape(data, (tf.shape(data)[0], -1))
         mean = tf.reduce_mean(flat, axis=0)
         singular_values, _, right_vectors = tf.linalg.svd(flat - mean, full_matrices=False)
@@ -133,11 +139,17 @@ class PCA(BaseModel):
         """PCA has no gradient step: a training pass measures the fitted components."""
         return self.test_step(data)
 
+    def _require_fitted(self):
+        if not self.built:
+            raise ValueError("PCA is not fitted yet: call fit(x) first")
+
     def encode(self, inputs, training=False):
+        self._require_fitted()
         flat = ops.reshape(ops.cast(inputs, "float32"), (ops.shape(inputs)[0], -1))
         return ops.matmul(flat - self.mean, self.components)
 
     def decode(self, codes, training=False):
+        self._require_fitted()
         flat = ops.matmul(codes, ops.transpose(self.components)) + self.mean
         return ops.reshape(flat, (ops.shape(codes)[0], *self.serving_input_shape[1:]))
 
@@ -162,7 +174,8 @@ class PCA(BaseModel):
     def export_endpoints(self):
         return {
             "encode": (lambda x: self.encode(x), [self.serving_signature()]),
-            "decode": (lambda z: self.decode(z), [tensor_specs((None, self.n_components))]),
+            "decode": (lambda codes: self.decode(codes),
+                       [tensor_specs((None, self.n_components), name="codes")]),
         }
 
 

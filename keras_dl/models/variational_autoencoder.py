@@ -74,6 +74,10 @@ class VariationalAutoencoder(Autoencoder):
         if isinstance(encoder, keras.Model) and getattr(encoder, "inputs", None):
             self._check_encoder_output(encoder.output_shape)
 
+    def decoder_input_specs(self, encoder_output_specs):
+        """The decoder takes codes of half the encoder's width (the mean's)."""
+        return keras.KerasTensor((None, encoder_output_specs.shape[-1] // 2))
+
     def _check_encoder_output(self, shape):
         if shape[-1] != 2 * self.latent_dim:
             raise ValueError(
@@ -163,7 +167,8 @@ class VariationalAutoencoder(Autoencoder):
         scalar = tf.TensorSpec((), tf.int32)
         return {
             "encode": (lambda x: self.encode(x), [self.serving_signature()]),
-            "decode": (lambda z: self.decode(z), [tensor_specs((None, self.latent_dim))]),
+            "decode": (lambda codes: self.decode(codes),
+                       [tensor_specs((None, self.latent_dim), name="codes")]),
             "generate": (lambda num_samples, seed: self.generate(num_samples, seed=seed),
                          [scalar, scalar]),
         }

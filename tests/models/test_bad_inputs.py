@@ -264,6 +264,10 @@ CASES = {
         models.NonFiniteLossError,
         "non-finite",
     ),
+    "autoencoder code width": (lambda: models.Autoencoder(dense(FEATURES, 3), dense(4, FEATURES)),
+                               ValueError, "does not take the encoder's codes"),
+    "autoencoder output width": (lambda: models.Autoencoder(dense(FEATURES, 3), dense(3, 6)),
+                                 ValueError, "reconstructs its input"),
     "denoising noise": (
         lambda: autoencoder(models.DenoisingAutoencoder, noise="pink"),
         ValueError,
@@ -333,6 +337,9 @@ CASES = {
         ValueError,
         "n_components",
     ),
+    "pca more components than samples": (lambda: pca_fit(binary(2), n_components=3), ValueError,
+                                         "number of samples 2"),
+    "pca not fitted": (lambda: models.PCA(2).encode(binary()), ValueError, "not fitted"),
     "pca nan": (lambda: pca_fit(nan_data()), ValueError, "NaN"),
     "pca one sample": (lambda: pca_fit(binary(1)), ValueError, "samples >= 2"),
     "pca no samples": (lambda: pca_fit(np.zeros((0, FEATURES))), ValueError, "samples >= 2"),
@@ -371,6 +378,8 @@ CASES = {
         "gradient_penalty_weight",
     ),
     "gan latent_dim 0": (lambda: gan(latent_dim=0), ValueError, "latent_dim"),
+    "wgan sigmoid critic": (lambda: gan(discriminator=dense(FEATURES, 1, "sigmoid"),
+                                        loss="wasserstein"), ValueError, "sigmoid"),
     "gan compile optimizer": (lambda: gan().compile(optimizer="adam"), TypeError, "optimizer"),
     "gan compile loss": (lambda: gan().compile(loss="mse"), TypeError, "loss"),
     "gan compile metrics": (lambda: gan().compile(metrics=["mae"]), TypeError, "metrics"),
@@ -408,6 +417,10 @@ CASES = {
         "non-integer",
     ),
     "cgan no labels": (lambda: conditional_gan().fit(binary(4), verbose=0), ValueError, "labels"),
+    "cgan one-hot labels": (lambda: fit_conditional_gan(np.eye(3)[[0, 1, 2, 0]]), ValueError,
+                            "shape (batch,)"),
+    "cgan generate one-hot": (lambda: conditional_gan().generate(np.eye(3)[[0, 1]]), ValueError,
+                              "one-hot"),
     "cgan string labels": (
         lambda: fit_conditional_gan(["a", "b", "c", "d"]),
         TypeError,
@@ -434,6 +447,11 @@ CASES = {
                                "entropy_weighting"),
     "dann multilinear width": (lambda: domain_model(conditioning="multilinear"), ValueError,
                                "domain_classifier"),
+    "cdan one-unit label head": (lambda: models.DomainAdversarialModel(
+        dense(FEATURES, 4, "relu"), dense(4, 1, "sigmoid"), dense(4, 1),
+        conditioning="multilinear"), ValueError, "one value per class"),
+    "dann compile without loss": (lambda: domain_model().compile(optimizer="adam"), TypeError,
+                                  "loss"),
     "dann fit without labels": (lambda: compiled(domain_model(),
                                                  loss="sparse_categorical_crossentropy").fit(
         (binary(), binary()), verbose=0), ValueError, "((x_source, x_target), y_source)"),
@@ -510,3 +528,12 @@ def test_denoising_gaussian_noise_accepts_integer_inputs():
     model = compiled(autoencoder(models.DenoisingAutoencoder, noise="gaussian"))
     history = model.fit(np.random.default_rng(0).integers(0, 2, size=(16, FEATURES)), verbose=0)
     assert np.isfinite(history.history["loss"]).all()
+
+
+def test_gan_reads_a_sigmoid_discriminator_through_its_logits():
+    logits_head, sigmoid_head = dense(FEATURES, 1), dense(FEATURES, 1, "sigmoid")
+    sigmoid_head.set_weights(logits_head.get_weights())
+    samples = binary()
+    scores = [gan(discriminator=head).discriminate(samples, None) for head in (logits_head,
+                                                                                sigmoid_head)]
+    np.testing.assert_allclose(scores[1], scores[0], rtol=1e-6)
