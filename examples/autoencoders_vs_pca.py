@@ -54,8 +54,13 @@ def deep_autoencoder(layer_sizes):
 
 def fine_tune(autoencoder, train, epochs, log_dir):
     autoencoder.compile(optimizer=keras.optimizers.Adam(1e-3), loss="binary_crossentropy")
-    autoencoder.fit(train, batch_size=100, epochs=epochs, verbose=0,
-                    callbacks=[keras.callbacks.TensorBoard(log_dir)])
+    autoencoder.fit(
+        train,
+        batch_size=100,
+        epochs=epochs,
+        verbose=0,
+        callbacks=[keras.callbacks.TensorBoard(log_dir)],
+    )
     return autoencoder
 
 
@@ -70,7 +75,9 @@ def main():
     source, (x_train, _), (x_test, _) = example_data.load_digit_images()
     train, test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     pixels = train.shape[1]
-    layer_sizes = [pixels, 1000, 500, 250, CODE_SIZE] if pixels == 784 else [pixels, 128, 64, CODE_SIZE]
+    layer_sizes = (
+        [pixels, 1000, 500, 250, CODE_SIZE] if pixels == 784 else [pixels, 128, 64, CODE_SIZE]
+    )
     print(f"data: {source}; network {'-'.join(map(str, layer_sizes))}")
     results = {}
 
@@ -79,18 +86,30 @@ def main():
     results["PCA (30 components)"] = squared_error_per_image(pca.reconstruct(test), test)
 
     started = time.perf_counter()
-    random_init = fine_tune(deep_autoencoder(layer_sizes), train, args.finetune_epochs,
-                            os.path.join(args.log_dir, "random_init"))
-    results["deep autoencoder, random init"] = squared_error_per_image(random_init.reconstruct(test), test)
+    random_init = fine_tune(
+        deep_autoencoder(layer_sizes),
+        train,
+        args.finetune_epochs,
+        os.path.join(args.log_dir, "random_init"),
+    )
+    results["deep autoencoder, random init"] = squared_error_per_image(
+        random_init.reconstruct(test), test
+    )
     print(f"random-init autoencoder trained in {time.perf_counter() - started:.0f} s")
 
     started = time.perf_counter()
     dbn = models.DeepBeliefNetwork(layer_sizes[1:], seed=0)
-    dbn.pretrain(train, epochs=args.pretrain_epochs, batch_size=100, optimizer=keras.optimizers.SGD(0.05))
+    dbn.pretrain(
+        train, epochs=args.pretrain_epochs, batch_size=100, optimizer=keras.optimizers.SGD(0.05)
+    )
     pretrained = dbn.to_autoencoder(name="dbn_autoencoder")
-    results["DBN-pretrained, before fine-tuning"] = squared_error_per_image(pretrained.reconstruct(test), test)
+    results["DBN-pretrained, before fine-tuning"] = squared_error_per_image(
+        pretrained.reconstruct(test), test
+    )
     fine_tune(pretrained, train, args.finetune_epochs, os.path.join(args.log_dir, "dbn_pretrained"))
-    results["DBN-pretrained deep autoencoder"] = squared_error_per_image(pretrained.reconstruct(test), test)
+    results["DBN-pretrained deep autoencoder"] = squared_error_per_image(
+        pretrained.reconstruct(test), test
+    )
     print(f"DBN pretraining and fine-tuning: {time.perf_counter() - started:.0f} s")
 
     print("\naverage squared error per held-out image:")

@@ -51,14 +51,21 @@ def main():
     x_train, y_train = datasets.growth_sequences(args.sequences, seed=0, **shape)
     x_test, y_test = datasets.growth_sequences(args.sequences // 3, seed=1, **shape)
     frame_shape = x_train.shape[2:]
-    print(f"{len(x_train)} training / {len(x_test)} test sequences of {args.timesteps} frames "
-          f"{frame_shape}, {args.genotypes} genotypes (chance {1 / args.genotypes:.3f})")
+    print(
+        f"{len(x_train)} training / {len(x_test)} test sequences of {args.timesteps} frames "
+        f"{frame_shape}, {args.genotypes} genotypes (chance {1 / args.genotypes:.3f})"
+    )
 
     frames = per_frame_cnn(frame_shape, args.genotypes)
-    frames.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    frames.compile(
+        keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     frames.fit(
-        x_train.reshape((-1,) + frame_shape), np.repeat(y_train, args.timesteps),
-        batch_size=128, epochs=args.epochs, verbose=0,
+        x_train.reshape((-1,) + frame_shape),
+        np.repeat(y_train, args.timesteps),
+        batch_size=128,
+        epochs=args.epochs,
+        verbose=0,
         callbacks=[keras.callbacks.TensorBoard(os.path.join(args.log_dir, "per_frame_cnn"))],
     )
     frame_probabilities = frames.predict(x_test.reshape((-1,) + frame_shape), verbose=0)
@@ -66,16 +73,26 @@ def main():
     averaged = frame_probabilities.reshape(len(x_test), args.timesteps, -1).mean(axis=1)
     frame_sequence_accuracy = np.mean(averaged.argmax(-1) == y_test)
 
-    sequence_model = applications.CNNLSTM(input_shape=x_train.shape[1:], lstm_units=64, classes=args.genotypes)
-    sequence_model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    sequence_model = applications.CNNLSTM(
+        input_shape=x_train.shape[1:], lstm_units=64, classes=args.genotypes
+    )
+    sequence_model.compile(
+        keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     sequence_model.fit(
-        x_train, y_train, batch_size=32, epochs=args.epochs, verbose=0,
+        x_train,
+        y_train,
+        batch_size=32,
+        epochs=args.epochs,
+        verbose=0,
         callbacks=[keras.callbacks.TensorBoard(os.path.join(args.log_dir, "cnn_lstm"))],
     )
     _, lstm_accuracy = sequence_model.evaluate(x_test, y_test, verbose=0)
 
-    print(f"per-frame CNN: {frame_accuracy:.3f} on single frames, {frame_sequence_accuracy:.3f} on "
-          "sequences (frame predictions averaged)")
+    print(
+        f"per-frame CNN: {frame_accuracy:.3f} on single frames, {frame_sequence_accuracy:.3f} on "
+        "sequences (frame predictions averaged)"
+    )
     print(f"CNN-LSTM:      {lstm_accuracy:.3f} on sequences")
     print(f"CNN-LSTM margin over the per-frame CNN: {lstm_accuracy - frame_sequence_accuracy:+.3f}")
     print(f"TensorBoard: tensorboard --logdir {args.log_dir}")

@@ -40,23 +40,37 @@ def textured(images, seed):
     """|image - texture| with a random smooth texture per image (values in [0, 1])."""
     rng = np.random.default_rng(seed)
     coarse = rng.uniform(0.0, 0.6, size=(len(images), 7, 7, 1)).astype("float32")
-    textures = keras.ops.convert_to_numpy(keras.ops.image.resize(coarse, images.shape[1:3], interpolation="bilinear"))
+    textures = keras.ops.convert_to_numpy(
+        keras.ops.image.resize(coarse, images.shape[1:3], interpolation="bilinear")
+    )
     return np.abs(images - textures).astype("float32")
 
 
 def networks(shape, classes):
     features = keras.Sequential(
-        [keras.Input(shape), keras.layers.Conv2D(32, 5, activation="relu"), keras.layers.MaxPooling2D(),
-         keras.layers.Conv2D(48, 5, activation="relu"), keras.layers.MaxPooling2D(), keras.layers.Flatten()],
+        [
+            keras.Input(shape),
+            keras.layers.Conv2D(32, 5, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(48, 5, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+        ],
         name="features",
     )
     width = features.output_shape[-1]
     labels = keras.Sequential(
-        [keras.Input((width,)), keras.layers.Dense(100, activation="relu"), keras.layers.Dense(100, activation="relu"),
-         keras.layers.Dense(classes, activation="softmax")], name="labels",
+        [
+            keras.Input((width,)),
+            keras.layers.Dense(100, activation="relu"),
+            keras.layers.Dense(100, activation="relu"),
+            keras.layers.Dense(classes, activation="softmax"),
+        ],
+        name="labels",
     )
     domains = keras.Sequential(
-        [keras.Input((width,)), keras.layers.Dense(100, activation="relu"), keras.layers.Dense(1)], name="domains"
+        [keras.Input((width,)), keras.layers.Dense(100, activation="relu"), keras.layers.Dense(1)],
+        name="domains",
     )
     return features, labels, domains
 
@@ -74,24 +88,39 @@ def main():
     x_target_test = textured(x_test, seed=2)
     batches = datasets.domain_adaptation((x_source, y_source), x_target, batch_size=64, seed=0)
     total_steps = args.epochs * int(batches.cardinality())
-    print("source: 4,000 MNIST digits; target: 4,000 textured digits (unlabelled); "
-          "test: 2,000 textured digits")
+    print(
+        "source: 4,000 MNIST digits; target: 4,000 textured digits (unlabelled); "
+        "test: 2,000 textured digits"
+    )
 
     accuracies = {}
     for name, lambda_, schedule in (("source_only", 0.0, False), ("dann", 0.0, True)):
         keras.utils.set_random_seed(0)
-        model = models.DomainAdversarialModel(*networks(x_train.shape[1:], 10), lambda_=lambda_, name=name)
-        model.compile(optimizer=keras.optimizers.SGD(optimizers.InverseDecay(total_steps), momentum=0.9),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model = models.DomainAdversarialModel(
+            *networks(x_train.shape[1:], 10), lambda_=lambda_, name=name
+        )
+        model.compile(
+            optimizer=keras.optimizers.SGD(optimizers.InverseDecay(total_steps), momentum=0.9),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
         extra = [callbacks.GradientReversalScheduler(gamma=10.0)] if schedule else []
-        history = model.fit(batches, epochs=args.epochs, verbose=0,
-                            callbacks=[keras.callbacks.TensorBoard(os.path.join(args.log_dir, name)), *extra])
+        history = model.fit(
+            batches,
+            epochs=args.epochs,
+            verbose=0,
+            callbacks=[keras.callbacks.TensorBoard(os.path.join(args.log_dir, name)), *extra],
+        )
         target = model.evaluate(x_target_test, y_test, verbose=0, return_dict=True)
         source = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
         accuracies[name] = target["accuracy"]
-        print(f"{name}: target accuracy {target['accuracy']:.3f}, source accuracy {source['accuracy']:.3f}, "
-              f"final domain accuracy {history.history['domain_accuracy'][-1]:.3f}")
-    print(f"DANN - source-only on the target: {accuracies['dann'] - accuracies['source_only']:+.3f}")
+        print(
+            f"{name}: target accuracy {target['accuracy']:.3f}, source accuracy {source['accuracy']:.3f}, "
+            f"final domain accuracy {history.history['domain_accuracy'][-1]:.3f}"
+        )
+    print(
+        f"DANN - source-only on the target: {accuracies['dann'] - accuracies['source_only']:+.3f}"
+    )
     print(f"TensorBoard: tensorboard --logdir {args.log_dir}")
 
 

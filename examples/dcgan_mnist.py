@@ -42,27 +42,40 @@ def main():
     keras.utils.set_random_seed(0)
 
     if args.dataset == "mnist" and not example_data.shared_mnist_available():
-        raise SystemExit(f"the shared MNIST data is absent ({example_data.SHARED_MNIST_DIR}); "
-                         "pass --dataset with a tfds name instead")
+        raise SystemExit(
+            f"the shared MNIST data is absent ({example_data.SHARED_MNIST_DIR}); "
+            "pass --dataset with a tfds name instead"
+        )
     source, (x_train, y_train), (x_test, y_test) = example_data.load_named(args.dataset)
     shape = x_train.shape[1:]
     print(f"data: {source}, {len(x_train)} training images of {shape}")
-    classifier, features, accuracy = gan_evaluation.train_digit_classifier(x_train, y_train, x_test, y_test)
+    classifier, features, accuracy = gan_evaluation.train_digit_classifier(
+        x_train, y_train, x_test, y_test
+    )
     print(f"classifier for scoring: test accuracy {accuracy:.3f}")
 
     gan = models.GAN(
         applications.DCGANGenerator(LATENT_DIM, output_shape=shape, filters=args.filters),
         applications.DCGANDiscriminator(input_shape=shape, filters=args.filters),
-        latent_dim=LATENT_DIM, loss="non_saturating", seed=0, name="dcgan",
+        latent_dim=LATENT_DIM,
+        loss="non_saturating",
+        seed=0,
+        name="dcgan",
     )
-    gan.compile(generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                discriminator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-    gan_evaluation.train_and_score(gan, x_train, 128, args.epochs, args.output_dir, classifier, features, x_test)
+    gan.compile(
+        generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+    )
+    gan_evaluation.train_and_score(
+        gan, x_train, 128, args.epochs, args.output_dir, classifier, features, x_test
+    )
     real_distance = gan_evaluation.frechet_distance(features, x_test[:1000], x_train[:1000])
     print(f"reference: Frechet distance between two sets of real images {real_distance:.2f}")
     export_dir = os.path.join(args.output_dir, "generator_savedmodel")
     gan.export(export_dir, verbose=False)
-    print(f"generator SavedModel: {export_dir}; TensorBoard: tensorboard --logdir {args.output_dir}")
+    print(
+        f"generator SavedModel: {export_dir}; TensorBoard: tensorboard --logdir {args.output_dir}"
+    )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def mlp(input_shape, classes, dropout):
     if dropout:
         x = keras.layers.Dropout(0.2)(x)
     for index in range(2):
-        x = keras.layers.Dense(1024, activation="relu", kernel_constraint=constraint, name=f"hidden{index + 1}")(x)
+        x = keras.layers.Dense(
+            1024, activation="relu", kernel_constraint=constraint, name=f"hidden{index + 1}"
+        )(x)
         if dropout:
             x = keras.layers.Dropout(0.5)(x)
     outputs = keras.layers.Dense(classes, activation="softmax", kernel_constraint=constraint)(x)
@@ -54,8 +56,11 @@ def entropy(probabilities):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="mnist",
-                        help="mnist (shared split), digits, or a tfds name (tfds:mnist for tfds' MNIST)")
+    parser.add_argument(
+        "--dataset",
+        default="mnist",
+        help="mnist (shared split), digits, or a tfds name (tfds:mnist for tfds' MNIST)",
+    )
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--mc-samples", type=int, default=50)
     parser.add_argument("--log-dir", default=os.path.join("runs", "dropout_mnist"))
@@ -69,10 +74,18 @@ def main():
         keras.utils.set_random_seed(0)
         model = mlp(x_train.shape[1:], classes, dropout)
         model.compile(
-            keras.optimizers.SGD(0.05, momentum=0.9), "sparse_categorical_crossentropy", metrics=["accuracy"]
+            keras.optimizers.SGD(0.05, momentum=0.9),
+            "sparse_categorical_crossentropy",
+            metrics=["accuracy"],
         )
-        model.fit(x_train, y_train, batch_size=100, epochs=args.epochs, verbose=0,
-                  callbacks=[keras.callbacks.TensorBoard(os.path.join(args.log_dir, model.name))])
+        model.fit(
+            x_train,
+            y_train,
+            batch_size=100,
+            epochs=args.epochs,
+            verbose=0,
+            callbacks=[keras.callbacks.TensorBoard(os.path.join(args.log_dir, model.name))],
+        )
         _, accuracy = model.evaluate(x_test, y_test, verbose=0)
         errors[dropout], models[dropout] = 100 * (1 - accuracy), model
         print(f"{model.name}: test error {errors[dropout]:.2f}%")
@@ -83,9 +96,11 @@ def main():
     mean = samples.mean(axis=0)
     correct = mean.argmax(-1) == y_test
     predictive_entropy = entropy(mean)
-    print(f"Monte-Carlo dropout ({args.mc_samples} passes): test error {100 * (1 - correct.mean()):.2f}%; "
-          f"mean predictive entropy {predictive_entropy[correct].mean():.3f} nats on correct, "
-          f"{predictive_entropy[~correct].mean():.3f} on wrong predictions")
+    print(
+        f"Monte-Carlo dropout ({args.mc_samples} passes): test error {100 * (1 - correct.mean()):.2f}%; "
+        f"mean predictive entropy {predictive_entropy[correct].mean():.3f} nats on correct, "
+        f"{predictive_entropy[~correct].mean():.3f} on wrong predictions"
+    )
     print(f"TensorBoard: tensorboard --logdir {args.log_dir}")
 
 

@@ -33,13 +33,25 @@ LATENT_DIM = 100
 
 def mlp_networks(pixels):
     generator = keras.Sequential(
-        [keras.Input((LATENT_DIM,)), keras.layers.Dense(256), keras.layers.LeakyReLU(0.2),
-         keras.layers.Dense(512), keras.layers.LeakyReLU(0.2), keras.layers.Dense(pixels, activation="tanh")],
+        [
+            keras.Input((LATENT_DIM,)),
+            keras.layers.Dense(256),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(512),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(pixels, activation="tanh"),
+        ],
         name="generator",
     )
     discriminator = keras.Sequential(
-        [keras.Input((pixels,)), keras.layers.Dense(512), keras.layers.LeakyReLU(0.2),
-         keras.layers.Dense(256), keras.layers.LeakyReLU(0.2), keras.layers.Dense(1)],
+        [
+            keras.Input((pixels,)),
+            keras.layers.Dense(512),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(256),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(1),
+        ],
         name="discriminator",
     )
     return generator, discriminator
@@ -55,21 +67,35 @@ def main():
     shape, pixels = x_train.shape[1:], int(np.prod(x_train.shape[1:]))
     print(f"data: {source}")
     keras.utils.set_random_seed(0)
-    classifier, features, accuracy = gan_evaluation.train_digit_classifier(x_train, y_train, x_test, y_test)
+    classifier, features, accuracy = gan_evaluation.train_digit_classifier(
+        x_train, y_train, x_test, y_test
+    )
     print(f"digit classifier for scoring: test accuracy {accuracy:.3f}")
     real = x_train.reshape(len(x_train), -1) * 2.0 - 1.0  # the generator's tanh range
 
     results = {}
     for loss in ("minimax", "non_saturating"):
         keras.utils.set_random_seed(0)
-        gan = models.GAN(*mlp_networks(pixels), latent_dim=LATENT_DIM, loss=loss, seed=0, name=f"gan_{loss}")
-        gan.compile(generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                    discriminator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
+        gan = models.GAN(
+            *mlp_networks(pixels), latent_dim=LATENT_DIM, loss=loss, seed=0, name=f"gan_{loss}"
+        )
+        gan.compile(
+            generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            discriminator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        )
         log_dir = os.path.join(args.output_dir, loss)
-        gan.fit(real, batch_size=64, epochs=args.epochs, verbose=0,
-                callbacks=[keras.callbacks.TensorBoard(log_dir),
-                           callbacks.ImageSampler(log_dir, every_n_epochs=5, num_images=64,
-                                                  image_dir=os.path.join(log_dir, "png"))])
+        gan.fit(
+            real,
+            batch_size=64,
+            epochs=args.epochs,
+            verbose=0,
+            callbacks=[
+                keras.callbacks.TensorBoard(log_dir),
+                callbacks.ImageSampler(
+                    log_dir, every_n_epochs=5, num_images=64, image_dir=os.path.join(log_dir, "png")
+                ),
+            ],
+        )
         samples = (np.asarray(gan.generate(2000, seed=1)).reshape((-1, *shape)) + 1.0) / 2.0
         results[loss] = (gan_evaluation.report(loss, classifier, features, x_test, samples), gan)
 

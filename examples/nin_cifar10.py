@@ -37,13 +37,17 @@ from keras_dl import applications
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="mnist", help="mnist (shared split), digits or a tfds name")
+    parser.add_argument(
+        "--dataset", default="mnist", help="mnist (shared split), digits or a tfds name"
+    )
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--train-size", type=int, default=0, help="0: the whole training split")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
     parser.add_argument("--learning-rate", type=float, help="default: 1e-3 for adam, 0.1 for sgd")
-    parser.add_argument("--augment", action="store_true", help="random translations (and flips off MNIST)")
+    parser.add_argument(
+        "--augment", action="store_true", help="random translations (and flips off MNIST)"
+    )
     parser.add_argument("--log-dir", default=os.path.join("runs", "nin_cifar10"))
     args = parser.parse_args()
     keras.utils.set_random_seed(0)
@@ -55,8 +59,10 @@ def main():
     train = tf.data.Dataset.from_tensor_slices((x_train, y_train)).shuffle(len(x_train), seed=0)
     if args.augment:
         flip = args.dataset not in ("mnist", "digits")
-        train = train.map(lambda x, y: example_data.pad_crop_flip(x, y, 4, flip),
-                          num_parallel_calls=tf.data.AUTOTUNE)
+        train = train.map(
+            lambda x, y: example_data.pad_crop_flip(x, y, 4, flip),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
     train = train.batch(args.batch_size).prefetch(tf.data.AUTOTUNE)
 
     model = applications.NiN(input_shape=x_train.shape[1:], classes=int(y_train.max()) + 1)
@@ -76,11 +82,15 @@ def main():
     )
     print(f"NiN parameters: {model.count_params():,}")
     started = time.perf_counter()
-    model.fit(train, epochs=args.epochs, verbose=2, callbacks=[keras.callbacks.TensorBoard(args.log_dir)])
+    model.fit(
+        train, epochs=args.epochs, verbose=2, callbacks=[keras.callbacks.TensorBoard(args.log_dir)]
+    )
     _, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
-    print(f"\nNiN test error: {100 * (1 - accuracy):.2f}% on {source} after {args.epochs} epochs "
-          f"({time.perf_counter() - started:.0f} s, {args.optimizer}, "
-          f"augmentation {'on' if args.augment else 'off'})")
+    print(
+        f"\nNiN test error: {100 * (1 - accuracy):.2f}% on {source} after {args.epochs} epochs "
+        f"({time.perf_counter() - started:.0f} s, {args.optimizer}, "
+        f"augmentation {'on' if args.augment else 'off'})"
+    )
     print("paper (CIFAR-10): 10.41% without augmentation, 8.81% with")
     print(f"TensorBoard: tensorboard --logdir {args.log_dir}")
 

@@ -58,11 +58,18 @@ def main():
         max_gradient = input_gradient(keras.layers.MaxPooling2D(pool, stride), image)
         argmax_gradient = input_gradient(MaxPoolingWithArgmax2D(pool, stride), image)
         average_gradient = input_gradient(keras.layers.AveragePooling2D(pool, stride), image)
-        assert np.allclose(max_gradient, argmax_gradient), "argmax pooling must route like max pooling"
+        assert np.allclose(max_gradient, argmax_gradient), (
+            "argmax pooling must route like max pooling"
+        )
         separator = np.ones((image.shape[0] * scale, 4, 1))
         picture = np.concatenate(
-            [to_panel(image, scale), separator, to_panel(max_gradient, scale), separator,
-             to_panel(average_gradient, scale)],
+            [
+                to_panel(image, scale),
+                separator,
+                to_panel(max_gradient, scale),
+                separator,
+                to_panel(average_gradient, scale),
+            ],
             axis=1,
         ).astype("float32")
         name = f"pool{pool}_stride{stride}"
@@ -70,7 +77,11 @@ def main():
         tf.io.write_file(png_path, tf.io.encode_png(tf.cast(picture * 255, tf.uint8)))
         with writer.as_default():
             tf.summary.image(f"gradients/{name}", picture[None], step=step)
-        windows = int(np.prod(keras.layers.MaxPooling2D(pool, stride).compute_output_shape((1,) + image.shape)))
+        windows = int(
+            np.prod(
+                keras.layers.MaxPooling2D(pool, stride).compute_output_shape((1,) + image.shape)
+            )
+        )
         print(
             f"{pool}x{pool} windows, stride {stride}: {windows} windows; max pooling sends gradient to "
             f"{int((max_gradient != 0).sum())} pixels (max {max_gradient.max():g}), average pooling to "

@@ -58,10 +58,17 @@ def main():
     rbm.build((None, train.shape[1]))
     pll_before = rbm.pseudo_log_likelihood(test)
     started = time.perf_counter()
-    rbm.fit(train, batch_size=100, epochs=args.epochs, verbose=0,
-            callbacks=[keras.callbacks.TensorBoard(args.output_dir)])
-    print(f"RBM {train.shape[1]}-{args.hidden}, PCD with 100 chains, {args.epochs} epochs: "
-          f"{time.perf_counter() - started:.0f} s")
+    rbm.fit(
+        train,
+        batch_size=100,
+        epochs=args.epochs,
+        verbose=0,
+        callbacks=[keras.callbacks.TensorBoard(args.output_dir)],
+    )
+    print(
+        f"RBM {train.shape[1]}-{args.hidden}, PCD with 100 chains, {args.epochs} epochs: "
+        f"{time.perf_counter() - started:.0f} s"
+    )
 
     filters = np.asarray(rbm.kernel).T.reshape(-1, side, side)[:100]
     samples = np.asarray(rbm.sample(64, gibbs_steps=1000, seed=1)).reshape(-1, side, side)
@@ -77,15 +84,25 @@ def main():
     started = time.perf_counter()
     log_z = rbm.log_partition(num_chains=100, num_betas=10000, seed=0, data=train)
     log_likelihood = rbm.log_likelihood(test, log_z=log_z)
-    print(f"pseudo-log-likelihood per held-out digit: {pll_before:.1f} before, {pll_after:.1f} after training")
-    print(f"AIS log Z = {log_z:.2f} ({time.perf_counter() - started:.0f} s); "
-          f"average log P(v) of held-out digits: {log_likelihood:.2f} nats")
+    print(
+        f"pseudo-log-likelihood per held-out digit: {pll_before:.1f} before, {pll_after:.1f} after training"
+    )
+    print(
+        f"AIS log Z = {log_z:.2f} ({time.perf_counter() - started:.0f} s); "
+        f"average log P(v) of held-out digits: {log_likelihood:.2f} nats"
+    )
 
     pixels = LogisticRegression(max_iter=500).fit(train, y_train).score(test, y_test)
-    features = LogisticRegression(max_iter=500).fit(rbm.transform(train), y_train).score(rbm.transform(test), y_test)
+    features = (
+        LogisticRegression(max_iter=500)
+        .fit(rbm.transform(train), y_train)
+        .score(rbm.transform(test), y_test)
+    )
     print(f"logistic regression accuracy: {pixels:.3f} on pixels, {features:.3f} on RBM features")
-    print(f"filters and samples: {args.output_dir}/filters.png, {args.output_dir}/gibbs_samples.png; "
-          f"TensorBoard: tensorboard --logdir {args.output_dir}")
+    print(
+        f"filters and samples: {args.output_dir}/filters.png, {args.output_dir}/gibbs_samples.png; "
+        f"TensorBoard: tensorboard --logdir {args.output_dir}"
+    )
 
 
 if __name__ == "__main__":

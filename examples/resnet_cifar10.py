@@ -39,7 +39,9 @@ PAPER_BOUNDARIES = (32_000, 48_000)
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dataset", default="mnist", help="mnist (shared split), digits or a tfds name")
+    parser.add_argument(
+        "--dataset", default="mnist", help="mnist (shared split), digits or a tfds name"
+    )
     parser.add_argument("--depth", type=int, default=20, choices=(20, 32, 44, 56, 110))
     parser.add_argument("--full", action="store_true", help="the paper's 64k-iteration schedule")
     parser.add_argument("--iterations", type=int, default=300, help="iterations of the short run")
@@ -55,14 +57,21 @@ def main():
     epochs = int(np.ceil(iterations / steps_per_epoch))
     iterations = epochs * steps_per_epoch  # whole epochs: the run may go a few steps further
     flip = args.dataset not in ("mnist", "digits")
-    print(f"data: {source}, {len(x_train)} train / {len(x_test)} test images of {x_train.shape[1:]}")
-    print(f"ResNet-{args.depth}: {iterations} iterations ({epochs} epochs), lr 0.1 -> /10 at "
-          f"{boundaries}, pad-4 crop{' + flip' if flip else ''}")
+    print(
+        f"data: {source}, {len(x_train)} train / {len(x_test)} test images of {x_train.shape[1:]}"
+    )
+    print(
+        f"ResNet-{args.depth}: {iterations} iterations ({epochs} epochs), lr 0.1 -> /10 at "
+        f"{boundaries}, pad-4 crop{' + flip' if flip else ''}"
+    )
 
     train = (
         tf.data.Dataset.from_tensor_slices((x_train, y_train))
         .shuffle(len(x_train), seed=0)
-        .map(lambda x, y: example_data.pad_crop_flip(x, y, 4, flip), num_parallel_calls=tf.data.AUTOTUNE)
+        .map(
+            lambda x, y: example_data.pad_crop_flip(x, y, 4, flip),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
         .batch(args.batch_size)
         .repeat()
         .prefetch(tf.data.AUTOTUNE)
@@ -78,12 +87,19 @@ def main():
     )
     print(f"parameters: {model.count_params():,}")
     started = time.perf_counter()
-    model.fit(train, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=2,
-              callbacks=[keras.callbacks.TensorBoard(args.log_dir)])
+    model.fit(
+        train,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        verbose=2,
+        callbacks=[keras.callbacks.TensorBoard(args.log_dir)],
+    )
     seconds = time.perf_counter() - started
     _, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
-    print(f"\nResNet-{args.depth} test error: {100 * (1 - accuracy):.2f}% on {source} "
-          f"after {iterations} iterations ({seconds:.0f} s)")
+    print(
+        f"\nResNet-{args.depth} test error: {100 * (1 - accuracy):.2f}% on {source} "
+        f"after {iterations} iterations ({seconds:.0f} s)"
+    )
     print("paper (CIFAR-10, 64k iterations): ResNet-20 8.75%")
     print(f"TensorBoard: tensorboard --logdir {args.log_dir}")
 

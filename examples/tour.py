@@ -47,8 +47,13 @@ def layers_stage(output_dir, epochs):
         metrics=["accuracy"],
     )
     log_dir = os.path.join(output_dir, "digits_cnn")
-    model.fit(train, epochs=epochs, verbose=0, validation_data=test,
-              callbacks=[keras.callbacks.TensorBoard(log_dir)])
+    model.fit(
+        train,
+        epochs=epochs,
+        verbose=0,
+        validation_data=test,
+        callbacks=[keras.callbacks.TensorBoard(log_dir)],
+    )
     _, accuracy = model.evaluate(test, verbose=0)
 
     export_dir = os.path.join(output_dir, "digits_cnn_savedmodel")
@@ -71,11 +76,19 @@ def applications_stage(output_dir, epochs):
     train = keras_dl.datasets.load("digits", "train").shuffle(1500, seed=0).batch(64)
     test = keras_dl.datasets.load("digits", "test").batch(256)
     model = keras_dl.applications.ResNet20(input_shape=(8, 8, 1), classes=10)
-    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9, weight_decay=1e-4),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.1, momentum=0.9, weight_decay=1e-4),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     log_dir = os.path.join(output_dir, "resnet20")
-    model.fit(train, epochs=epochs, verbose=0, validation_data=test,
-              callbacks=[keras.callbacks.TensorBoard(log_dir)])
+    model.fit(
+        train,
+        epochs=epochs,
+        verbose=0,
+        validation_data=test,
+        callbacks=[keras.callbacks.TensorBoard(log_dir)],
+    )
     _, accuracy = model.evaluate(test, verbose=0)
     return {
         "what": f"ResNet-20 ({model.count_params():,} parameters) on scikit-learn digits",
@@ -95,40 +108,63 @@ def models_stage(output_dir, epochs):
     rbm.build((None, 64))
     pll_before = rbm.pseudo_log_likelihood(binary_test)
     log_dir = os.path.join(output_dir, "rbm")
-    rbm.fit(binary_train, batch_size=50, epochs=4 * epochs, verbose=0,
-            validation_data=(binary_test,),
-            callbacks=[keras.callbacks.TensorBoard(log_dir),
-                       keras_dl.callbacks.ImageSampler(log_dir, every_n_epochs=epochs)])
+    rbm.fit(
+        binary_train,
+        batch_size=50,
+        epochs=4 * epochs,
+        verbose=0,
+        validation_data=(binary_test,),
+        callbacks=[
+            keras.callbacks.TensorBoard(log_dir),
+            keras_dl.callbacks.ImageSampler(log_dir, every_n_epochs=epochs),
+        ],
+    )
     log_likelihood = rbm.log_likelihood(binary_test)  # exact: 16 hidden units are enumerated
     export_dir = os.path.join(output_dir, "rbm_savedmodel")
     rbm.export(export_dir, verbose=False)
 
     pca = keras_dl.models.PCA(8)
     pca.fit(train, verbose=0)
-    encoder = keras.Sequential([keras.Input((64,)), keras.layers.Dense(32, activation="relu"),
-                                keras.layers.Dense(8)])
-    decoder = keras.Sequential([keras.Input((8,)), keras.layers.Dense(32, activation="relu"),
-                                keras.layers.Dense(64, activation="sigmoid")])
+    encoder = keras.Sequential(
+        [keras.Input((64,)), keras.layers.Dense(32, activation="relu"), keras.layers.Dense(8)]
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input((8,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(64, activation="sigmoid"),
+        ]
+    )
     autoencoder = keras_dl.models.Autoencoder(encoder, decoder)
     autoencoder.compile(optimizer=keras.optimizers.Adam(3e-3), loss="binary_crossentropy")
     autoencoder_dir = os.path.join(output_dir, "autoencoder")
-    autoencoder.fit(train, batch_size=64, epochs=6 * epochs, verbose=0, validation_data=(test,),
-                    callbacks=[keras.callbacks.TensorBoard(autoencoder_dir),
-                               keras_dl.callbacks.ImageSampler(autoencoder_dir,
-                                                               every_n_epochs=2 * epochs,
-                                                               inputs=test[:12])])
+    autoencoder.fit(
+        train,
+        batch_size=64,
+        epochs=6 * epochs,
+        verbose=0,
+        validation_data=(test,),
+        callbacks=[
+            keras.callbacks.TensorBoard(autoencoder_dir),
+            keras_dl.callbacks.ImageSampler(
+                autoencoder_dir, every_n_epochs=2 * epochs, inputs=test[:12]
+            ),
+        ],
+    )
 
     def error(model):
         return float(np.mean(np.sum((np.asarray(model.reconstruct(test)) - test) ** 2, axis=1)))
 
     return {
         "what": "RBM (64-16, PCD) and PCA vs a 64-32-8 autoencoder on scikit-learn digits",
-        "figure": (f"RBM pseudo-log-likelihood {pll_before:.1f} -> "
-                   f"{rbm.pseudo_log_likelihood(binary_test):.1f}, exact log-likelihood "
-                   f"{log_likelihood:.1f} nats per held-out digit; squared error per digit with 8-D "
-                   f"codes: PCA {error(pca):.2f}, autoencoder {error(autoencoder):.2f}"),
+        "figure": (
+            f"RBM pseudo-log-likelihood {pll_before:.1f} -> "
+            f"{rbm.pseudo_log_likelihood(binary_test):.1f}, exact log-likelihood "
+            f"{log_likelihood:.1f} nats per held-out digit; squared error per digit with 8-D "
+            f"codes: PCA {error(pca):.2f}, autoencoder {error(autoencoder):.2f}"
+        ),
         "TensorBoard": f"{log_dir} (RBM filters and Gibbs samples under IMAGES), {autoencoder_dir} "
-                       "(inputs above their reconstructions); validation scalars for both",
+        "(inputs above their reconstructions); validation scalars for both",
         "SavedModel": f"{export_dir} (endpoints 'serve' = P(h|v), 'reconstruct')",
     }
 
@@ -138,20 +174,40 @@ def adversarial_stage(output_dir, epochs):
     images = np.stack([x for x, _ in keras_dl.datasets.load("digits", "all").as_numpy_iterator()])
     flat = images.reshape(len(images), -1)
     train, test = flat[:1500] * 2.0 - 1.0, flat[1500:]
-    generator = keras.Sequential([keras.Input((16,)), keras.layers.Dense(128),
-                                  keras.layers.LeakyReLU(0.2),
-                                  keras.layers.Dense(64, activation="tanh")], name="generator")
-    discriminator = keras.Sequential([keras.Input((64,)), keras.layers.Dense(128),
-                                      keras.layers.LeakyReLU(0.2), keras.layers.Dense(1)],
-                                     name="discriminator")
+    generator = keras.Sequential(
+        [
+            keras.Input((16,)),
+            keras.layers.Dense(128),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(64, activation="tanh"),
+        ],
+        name="generator",
+    )
+    discriminator = keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(128),
+            keras.layers.LeakyReLU(0.2),
+            keras.layers.Dense(1),
+        ],
+        name="discriminator",
+    )
     gan = keras_dl.models.GAN(generator, discriminator, latent_dim=16, seed=0)
-    gan.compile(generator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-                discriminator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+    gan.compile(
+        generator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+    )
     log_dir = os.path.join(output_dir, "gan")
-    gan.fit(train, batch_size=64, epochs=4 * epochs, verbose=0,
-            callbacks=[keras.callbacks.TensorBoard(log_dir),
-                       keras_dl.callbacks.ImageSampler(log_dir, every_n_epochs=2 * epochs,
-                                                       num_images=36)])
+    gan.fit(
+        train,
+        batch_size=64,
+        epochs=4 * epochs,
+        verbose=0,
+        callbacks=[
+            keras.callbacks.TensorBoard(log_dir),
+            keras_dl.callbacks.ImageSampler(log_dir, every_n_epochs=2 * epochs, num_images=36),
+        ],
+    )
     pixels = keras.Sequential([keras.Input((64,)), keras.layers.Identity()])
 
     def distance_to_test(samples):
@@ -168,32 +224,53 @@ def adversarial_stage(output_dir, epochs):
     accuracies = {}
     for name, schedule in (("source-only", False), ("DANN", True)):
         keras.utils.set_random_seed(0)
-        features = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation="relu"),
-                                     keras.layers.Dense(32, activation="relu")])
+        features = keras.Sequential(
+            [
+                keras.Input((2,)),
+                keras.layers.Dense(32, activation="relu"),
+                keras.layers.Dense(32, activation="relu"),
+            ]
+        )
         labels = keras.Sequential([keras.Input((32,)), keras.layers.Dense(2, activation="softmax")])
-        domains = keras.Sequential([keras.Input((32,)), keras.layers.Dense(32, activation="relu"),
-                                    keras.layers.Dense(1)])
+        domains = keras.Sequential(
+            [keras.Input((32,)), keras.layers.Dense(32, activation="relu"), keras.layers.Dense(1)]
+        )
         dann = keras_dl.models.DomainAdversarialModel(features, labels, domains, lambda_=0.0)
-        dann.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy",
-                     metrics=["accuracy"])
+        dann.compile(
+            optimizer=keras.optimizers.Adam(3e-3),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
         batches = keras_dl.datasets.domain_adaptation((x_source, y_source), x_target, 64)
-        dann.fit(batches, epochs=100, verbose=0,
-                 callbacks=[keras_dl.callbacks.GradientReversalScheduler()] if schedule else [])
-        accuracies[name] = dann.evaluate(x_target, y_target, verbose=0, return_dict=True)["accuracy"]
+        dann.fit(
+            batches,
+            epochs=100,
+            verbose=0,
+            callbacks=[keras_dl.callbacks.GradientReversalScheduler()] if schedule else [],
+        )
+        accuracies[name] = dann.evaluate(x_target, y_target, verbose=0, return_dict=True)[
+            "accuracy"
+        ]
     return {
         "what": "GAN on scikit-learn digits; domain-adversarial training on two moons rotated by "
-                "35 degrees",
-        "figure": (f"Frechet distance (pixel space) to held-out digits: GAN samples "
-                   f"{distance_to_test(generated):.2f}, uniform noise {distance_to_test(noise):.2f}; "
-                   f"target accuracy source-only {accuracies['source-only']:.3f}, DANN "
-                   f"{accuracies['DANN']:.3f}"),
+        "35 degrees",
+        "figure": (
+            f"Frechet distance (pixel space) to held-out digits: GAN samples "
+            f"{distance_to_test(generated):.2f}, uniform noise {distance_to_test(noise):.2f}; "
+            f"target accuracy source-only {accuracies['source-only']:.3f}, DANN "
+            f"{accuracies['DANN']:.3f}"
+        ),
         "TensorBoard": f"{log_dir} (sample grids under IMAGES)",
         "SavedModel": f"{export_dir} (endpoints 'serve' = G(z), 'generate')",
     }
 
 
-STAGES = [("layers", layers_stage), ("applications", applications_stage),
-          ("models", models_stage), ("adversarial", adversarial_stage)]
+STAGES = [
+    ("layers", layers_stage),
+    ("applications", applications_stage),
+    ("models", models_stage),
+    ("adversarial", adversarial_stage),
+]
 
 
 def main():
@@ -210,8 +287,10 @@ def main():
         print(f"\n[{name}] {report.pop('what')} ({time.perf_counter() - stage_started:.0f} s)")
         for key, value in report.items():
             print(f"  {key}: {value}")
-    print(f"\nDone in {time.perf_counter() - started:.0f} s. "
-          f"See the runs with: tensorboard --logdir {args.output_dir}")
+    print(
+        f"\nDone in {time.perf_counter() - started:.0f} s. "
+        f"See the runs with: tensorboard --logdir {args.output_dir}"
+    )
 
 
 if __name__ == "__main__":

@@ -37,18 +37,28 @@ def main():
     if not example_data.shared_mnist_available():
         raise SystemExit(f"the shared MNIST data is absent ({example_data.SHARED_MNIST_DIR})")
     source, (x_train, y_train), (x_test, y_test) = example_data.load_shared_mnist_named()
-    classifier, features, accuracy = gan_evaluation.train_digit_classifier(x_train, y_train, x_test, y_test)
+    classifier, features, accuracy = gan_evaluation.train_digit_classifier(
+        x_train, y_train, x_test, y_test
+    )
     print(f"data: {source}; scoring classifier test accuracy {accuracy:.3f}")
 
     gan = models.GAN(
         applications.DCGANGenerator(LATENT_DIM, output_shape=(28, 28, 1), filters=32),
         applications.DCGANDiscriminator(input_shape=(28, 28, 1), filters=32, batch_norm=False),
-        latent_dim=LATENT_DIM, loss="wasserstein", discriminator_steps=5, gradient_penalty_weight=10.0,
-        seed=0, name="wgan_gp",
+        latent_dim=LATENT_DIM,
+        loss="wasserstein",
+        discriminator_steps=5,
+        gradient_penalty_weight=10.0,
+        seed=0,
+        name="wgan_gp",
     )
-    gan.compile(generator_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
-                discriminator_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9))
-    gan_evaluation.train_and_score(gan, x_train, 64, args.epochs, args.output_dir, classifier, features, x_test)
+    gan.compile(
+        generator_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
+        discriminator_optimizer=keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9),
+    )
+    gan_evaluation.train_and_score(
+        gan, x_train, 64, args.epochs, args.output_dir, classifier, features, x_test
+    )
     print(f"TensorBoard: tensorboard --logdir {args.output_dir}")
 
 
