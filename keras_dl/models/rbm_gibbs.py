@@ -57,9 +57,14 @@ def gibbs_step(weights, v, draw, beta=1.0, base_bias=None, hidden_probabilities=
     if hidden_probabilities is None:
         hidden_probabilities = ops.sigmoid(beta * hidden_preactivation(weights, v))
     mean = visible_mean(weights, sample_bernoulli(hidden_probabilities, draw), beta, base_bias)
+    return sample_visible(weights, mean, draw), mean
+
+
+def sample_visible(weights, mean, draw):
+    """Visible states around E[v | h] = `mean`: Bernoulli, or unit-variance Gaussian."""
     if weights.gaussian:
-        return mean + draw.normal(ops.shape(mean)), mean
-    return sample_bernoulli(mean, draw), mean
+        return mean + draw.normal(ops.shape(mean))
+    return sample_bernoulli(mean, draw)
 
 
 class SeededDraw:
