@@ -365,7 +365,8 @@ class RBM(BaseModel):
     def surrogate_loss(self, statistics):
         """`mean F(v_data) - mean F(v_model)` plus the penalties: the loss whose gradient
         `contrastive_divergence_gradients` gives in closed form."""
-        loss = self._free_energy_gap(statistics) + 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
+        loss = self._free_energy_gap(statistics)
+        loss += 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
         penalty = self._sparsity_penalty(statistics.data_hidden)
         return loss if penalty is None else loss + penalty
 
