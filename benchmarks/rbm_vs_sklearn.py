@@ -2,18 +2,29 @@
 
 Both train a Bernoulli RBM with persistent contrastive divergence (scikit-learn's
 BernoulliRBM uses PCD with one chain per batch example; ours gets the same
-number of chains) and plain SGD with the same learning rate, hidden units,
-batch size and epochs, on the shared MNIST split (first 8,000 test-set images
-binarised at 0.5 for training, last 2,000 held out; scikit-learn's digits when
-absent). The script prints seconds per epoch for each (ours: the mean over all
-epochs including the first, which traces and compiles, and the steady state
-over the later ones), the speed ratio, and both models' exact
-pseudo-log-likelihood on the held-out digits, computed by the same code
-(`RBM.pseudo_log_likelihood`, scikit-learn's weights loaded into it; its own
-`score_samples` flips one random unit per sample and is noisy).
+number of chains) and plain SGD, on the shared MNIST split (first 8,000
+test-set images binarised at 0.5 for training, last 2,000 held out;
+scikit-learn's digits when absent), over a grid: batch 10 (learning rate 0.1,
+scikit-learn's default batch) and batch 100 (0.05), 64 and 256 hidden units.
 
-Run: python benchmarks/rbm_vs_sklearn.py [--hidden 256] [--epochs 10]
-     [--batch-size 100] [--learning-rate 0.05]
+Each setting runs one `fit` of our RBM whose epochs alternate with epochs of
+scikit-learn's (its `fit` loop, run by a callback after each of our epochs):
+after one warm-up epoch each (ours traces), `--pairs` pairs, and the script
+prints both median seconds per epoch, the median and range of the per-pair
+ratios (scikit-learn time / ours), both models' exact pseudo-log-likelihood on
+the held-out digits (`RBM.pseudo_log_likelihood`, scikit-learn's weights
+loaded into one of our RBMs; its own `score_samples` flips one random unit per
+sample and is noisy), and the GEMM-bound limit: the time of the step's matrix
+products alone, each timed with NumPy's BLAS and TensorFlow (the faster
+counts) at the step's shapes in this process, with our epoch as a fraction of
+it.
+
+If `OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE` is set the script re-executes
+itself without them, so that NumPy's OpenBLAS picks its own kernel for this
+CPU; it prints the kernel (threadpoolctl).
+
+Run: python benchmarks/rbm_vs_sklearn.py [--pairs 8] [--batch-sizes 10 100]
+     [--hidden 64 256] [--jit-compile] [--steps-per-execution N]
 """
 
 import argparse
@@ -21,18 +32,27 @@ import os
 import sys
 import time
 
+OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+if any(name in os.environ for name in OPENBLAS_OVERRIDES):
+    environment = {k: v for k, v in os.environ.items() if k not in OPENBLAS_OVERRIDES}
+    os.execve(sys.executable, [sys.executable, *sys.argv], environment)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras
 import numpy as np
 import sklearn
+import tensorflow as tf
 from sklearn.neural_network import BernoulliRBM
+from sklearn.utils import gen_even_slices
+from threadpoolctl import threadpool_info
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
 import example_data
 from timing import EpochTimes
 
 from keras_dl.models import RBM
+
+LEARNING_RATES = {10: 0.1, 100: 0.05}
 
 
 def load_weights(rbm, kernel, visible_bias, hidden_bias):
@@ -41,49 +61,119 @@ def load_weights(rbm, kernel, visible_bias, hidden_bias):
     rbm.hidden_bias.assign(hidden_bias.astype("float32"))
 
 
+class SklearnEpochs(keras.callbacks.Callback):
+    """Runs one epoch of scikit-learn's `BernoulliRBM.fit` loop after each of our
+    epochs (the first fits it, which initialises it) and records its seconds."""
+
+    def __init__(self, reference, x):
+        super().__init__()
+        self.reference, self.x, self.seconds = reference, x, []
+        n_batches = int(np.ceil(len(x) / reference.batch_size))
+        self.slices = list(gen_even_slices(n_batches * reference.batch_size, n_batches,
+                                           n_samples=len(x)))
+        self.rng = np.random.RandomState(1)
+
+    def on_epoch_end(self, epoch, logs=None):
+        started = time.perf_counter()
+        if epoch == 0:
+            self.reference.fit(self.x)
+        else:
+            for batch_slice in self.slices:
+                self.reference._fit(self.x[batch_slice], self.rng)
+        self.seconds.append(time.perf_counter() - started)
+
+
+def product_seconds(m, k, n, repeats):
+    """The fastest of NumPy's and TensorFlow's time for one (m, k) x (k, n) product."""
+    a = np.random.default_rng(0).uniform(size=(m, k)).astype("float32")
+    b = np.random.default_rng(1).uniform(size=(k, n)).astype("float32")
+    a_tf, b_tf = tf.constant(a), tf.constant(b)
+
+    @tf.function
+    def products():
+        # Each product depends on the last, so none is skipped or merged.
+        total = tf.zeros((m, n))
+        for _ in tf.range(repeats):
+            total = tf.matmul(a_tf + total[:, :1] * 0.0, b_tf)
+        return total
+
+    products()
+    best = []
+    for run in (lambda: [a @ b for _ in range(repeats)], lambda: products().numpy()):
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            run()
+            timings.append((time.perf_counter() - started) / repeats)
+        best.append(min(timings))
+    return min(best)
+
+
+def step_products(batch, visible, hidden):
+    """Our PCD-1 step's matrix products (m, k, n), `batch` chains: the data's hidden
+    units, its reconstruction, the chains' hidden and visible units, the new
+    states' hidden units, and both outer products of the gradient as one."""
+    return [(batch, visible, hidden), (batch, hidden, visible), (batch, visible, hidden),
+            (batch, hidden, visible), (batch, visible, hidden), (visible, 2 * batch, hidden)]
+
+
+def run_setting(train, test, batch, hidden, args):
+    learning_rate = LEARNING_RATES.get(batch, 0.05)
+    reference = BernoulliRBM(n_components=hidden, learning_rate=learning_rate, batch_size=batch,
+                             n_iter=1, random_state=0)
+    ours = RBM(hidden, persistent=True, num_persistent_chains=batch, seed=0)
+    compile_options = {"jit_compile": args.jit_compile}
+    if args.steps_per_execution:
+        compile_options["steps_per_execution"] = args.steps_per_execution
+    ours.compile(optimizer=keras.optimizers.SGD(learning_rate), **compile_options)
+    ours_times, sklearn_times = EpochTimes(), SklearnEpochs(reference, train)
+    ours.fit(train, batch_size=batch, epochs=args.pairs + 1, verbose=0,
+             callbacks=[ours_times, sklearn_times])
+    ours_seconds = np.array(ours_times.seconds[1:])
+    sklearn_seconds = np.array(sklearn_times.seconds[1:])
+    ratios = sklearn_seconds / ours_seconds
+
+    steps = int(np.ceil(len(train) / batch))
+    limit = steps * sum(product_seconds(*shape, repeats=max(20, 2000 // batch))
+                        for shape in step_products(batch, train.shape[1], hidden))
+    evaluator = RBM(hidden)
+    evaluator.build((None, train.shape[1]))
+    load_weights(evaluator, reference.components_.T, reference.intercept_visible_,
+                 reference.intercept_hidden_)
+    print(f"batch {batch:3d}, lr {learning_rate}, {hidden:3d} hidden: "
+          f"keras_dl {np.median(ours_seconds):.3f} s/epoch "
+          f"({ours_seconds.min():.3f}-{ours_seconds.max():.3f}), "
+          f"scikit-learn {np.median(sklearn_seconds):.3f} "
+          f"({sklearn_seconds.min():.3f}-{sklearn_seconds.max():.3f}); "
+          f"ratio median {np.median(ratios):.2f}x (range {ratios.min():.2f}-{ratios.max():.2f}); "
+          f"PLL keras_dl {ours.pseudo_log_likelihood(test):.2f}, "
+          f"scikit-learn {evaluator.pseudo_log_likelihood(test):.2f}; "
+          f"GEMM-bound limit {limit:.3f} s/epoch, ours at "
+          f"{100 * limit / np.median(ours_seconds):.0f}% of it")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--hidden", type=int, default=256)
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--batch-size", type=int, default=100)
-    parser.add_argument("--learning-rate", type=float, default=0.05)
+    parser.add_argument("--pairs", type=int, default=8)
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[10, 100])
+    parser.add_argument("--hidden", type=int, nargs="+", default=[64, 256])
+    parser.add_argument("--jit-compile", action="store_true")
+    parser.add_argument("--steps-per-execution", type=int, default=None)
     args = parser.parse_args()
 
     source, (x_train, _), (x_test, _) = example_data.load_digit_images()
     train = (x_train.reshape(len(x_train), -1) >= 0.5).astype("float32")
     test = (x_test.reshape(len(x_test), -1) >= 0.5).astype("float32")
-    print(f"data: {source}, binarised: {train.shape[0]} train / {test.shape[0]} held out, {train.shape[1]} pixels")
-    print(f"settings: {args.hidden} hidden units, PCD, SGD lr {args.learning_rate}, batch {args.batch_size}, "
-          f"{args.epochs} epochs; {os.cpu_count()} CPU cores; scikit-learn {sklearn.__version__}, Keras {keras.__version__}")
-
-    reference = BernoulliRBM(n_components=args.hidden, learning_rate=args.learning_rate,
-                             batch_size=args.batch_size, n_iter=args.epochs, random_state=0)
-    started = time.perf_counter()
-    reference.fit(train)
-    sklearn_epoch = (time.perf_counter() - started) / args.epochs
-
-    ours = RBM(args.hidden, persistent=True, num_persistent_chains=args.batch_size, seed=0)
-    # One compiled call runs a whole epoch of steps (the Keras option
-    # `steps_per_execution`), so per-step Python overhead does not count.
-    steps_per_epoch = int(np.ceil(len(train) / args.batch_size))
-    ours.compile(optimizer=keras.optimizers.SGD(args.learning_rate), steps_per_execution=steps_per_epoch)
-    timer = EpochTimes()
-    ours.fit(train, batch_size=args.batch_size, epochs=args.epochs, verbose=0, callbacks=[timer])
-    ours_epoch = float(np.mean(timer.seconds))
-    ours_steady = float(np.mean(timer.seconds[1:])) if len(timer.seconds) > 1 else ours_epoch
-
-    evaluator = RBM(args.hidden)
-    evaluator.build((None, train.shape[1]))
-    load_weights(evaluator, reference.components_.T, reference.intercept_visible_, reference.intercept_hidden_)
-    sklearn_pll = evaluator.pseudo_log_likelihood(test)
-    ours_pll = ours.pseudo_log_likelihood(test)
-
-    print(f"seconds per epoch: keras_dl {ours_epoch:.3f} (steady state {ours_steady:.3f}), "
-          f"scikit-learn {sklearn_epoch:.3f}")
-    print(f"speed ratio (scikit-learn time / keras_dl time): {sklearn_epoch / ours_epoch:.1f}x "
-          f"(steady state {sklearn_epoch / ours_steady:.1f}x)")
-    print(f"exact pseudo-log-likelihood per held-out digit: keras_dl {ours_pll:.2f}, "
-          f"scikit-learn {sklearn_pll:.2f} (higher is better)")
+    blas = [(pool["internal_api"], pool.get("architecture"), pool["num_threads"])
+            for pool in threadpool_info() if pool["user_api"] == "blas"]
+    print(f"data: {source}, binarised: {train.shape[0]} train / {test.shape[0]} held out, "
+          f"{train.shape[1]} pixels; {os.cpu_count()} CPU cores; NumPy BLAS (api, kernel, "
+          f"threads): {blas}; scikit-learn {sklearn.__version__}, Keras {keras.__version__}; "
+          f"ours: jit_compile={args.jit_compile}, steps_per_execution="
+          f"{args.steps_per_execution or 'RBM default'}; {args.pairs} alternating epoch pairs")
+    for batch in args.batch_sizes:
+        for hidden in args.hidden:
+            run_setting(train, test, batch, hidden, args)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """The restricted Boltzmann machine, trained by contrastive divergence."""
 
+import collections
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -8,13 +10,26 @@ from keras import ops
 from keras_dl.models import rbm_gibbs, rbm_partition
 from keras_dl.models.base_model import BaseModel
 from keras_dl.models.batch_utils import input_of, mean_over_replicas
-from keras_dl.models.divergences import bernoulli_kl_divergence
+from keras_dl.models.divergences import bernoulli_kl_divergence, bernoulli_kl_divergence_slope
 from keras_dl.models.rbm_partition import MAX_ENUMERATED_UNITS
-from keras_dl.utils import validation
+from keras_dl.utils import keras_compat, validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
 VISIBLE_UNITS = ("bernoulli", "gaussian")
+
+ChainStatistics = collections.namedtuple(
+    "ChainStatistics",
+    "v_data data_preactivation data_hidden reconstruction v_model model_preactivation",
+)
+ChainStatistics.__doc__ = """What one CD-k/PCD update computes: the data, its hidden
+pre-activations and P(h | v_data), its one-step reconstruction, the chains' ends `v_model`
+and their hidden pre-activations."""
+
+
+def sigmoid_derivative(probabilities):
+    """d sigmoid(x) / dx = p (1 - p), from p = sigmoid(x)."""
+    return probabilities * (1.0 - probabilities)
 
 
 @keras_dl_export("keras_dl.models.RBM")
@@ -36,9 +51,18 @@ class RBM(BaseModel):
     `num_persistent_chains` chains kept across updates (PCD, Tieleman 2008).
     `weight_decay` adds `weight_decay / 2 * ||W||^2`; `sparsity_target` adds
     `sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v))` (Lee,
-    Ekanadham & Ng 2008). Logs: `reconstruction_error` (squared error of the
-    one-step mean-field reconstruction, summed over visible units) and
-    `free_energy_gap` (`mean F(v_data) - mean F(v_model)`).
+    Ekanadham & Ng 2008). `train_step` applies the surrogate's gradient in
+    closed form (`contrastive_divergence_gradients`: both outer products as
+    one matrix product), so a step costs the Gibbs chain's products and one
+    more. Logs, from the step's own products: `reconstruction_error`
+    (squared error, summed over visible units, of the one-step
+    reconstruction `E[v | h]` with `h` drawn from `P(h | v_data)`: the first
+    Gibbs step of CD-k) and `free_energy_gap` (`mean F(v_data) - mean
+    F(v_model)`).
+
+    A step of a small RBM (batch 10, say) costs less than Keras' own
+    per-step work; `compile(steps_per_execution=...)` runs several steps per
+    call and saves most of it.
 
     Evaluation: `pseudo_log_likelihood` (exact, over all visible units),
     `exact_log_partition` (enumeration), `log_partition` (annealed
@@ -178,13 +202,11 @@ class RBM(BaseModel):
         """E[v | h]: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian)."""
         return rbm_gibbs.visible_mean(self.parameters(), h)
 
-    def _gibbs_steps(self, v, steps, hidden_probabilities=None):
-        """`steps` steps v -> h -> v; `hidden_probabilities` of the start may be given."""
+    def _gibbs_steps(self, v, steps):
+        """`steps` steps v -> h -> v."""
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
         for _ in range(steps):
-            v, _ = rbm_gibbs.gibbs_step(self.parameters(), v, draw,
-                                        hidden_probabilities=hidden_probabilities)
-            hidden_probabilities = None
+            v, _ = rbm_gibbs.gibbs_step(self.parameters(), v, draw)
         return v
 
     # Energies ------------------------------------------------------------------
@@ -274,42 +296,136 @@ class RBM(BaseModel):
                 "visible='gaussian' for standardised real values"
             )
 
-    def _negative_samples(self, v_data, data_hidden, training):
-        """The end of the Gibbs chains: from the data (CD-k) or persistent (PCD)."""
-        if not (training and self.persistent):
-            return self._gibbs_steps(v_data, self.cd_steps, ops.stop_gradient(data_hidden))
-        # The chains start at training samples on the first update.
-        rows = ops.arange(self.num_persistent_chains) % ops.shape(v_data)[0]
-        chains = ops.where(self.persistent_chains_started > 0, self.persistent_chains,
-                           ops.take(v_data, rows, axis=0))
-        v_model = self._gibbs_steps(chains, self.cd_steps)
-        self.persistent_chains.assign(v_model)
-        self.persistent_chains_started.assign(1.0)
-        return v_model
-
-    def compute_objective(self, data, training):
-        v_data = ops.cast(input_of(data), "float32")
+    def _chain_statistics(self, v_data, training):
+        """One update's `ChainStatistics`: the data's hidden pre-activations, the end of
+        the Gibbs chains (from the data for CD-k, persistent for PCD) with theirs, and
+        the data's one-step reconstruction."""
         if training:
             self.seen_visible_sum.assign_add(ops.sum(v_data, axis=0))
             self.seen_count.assign_add(ops.cast(ops.shape(v_data)[0], "float32"))
-        # The data's hidden pre-activations serve the free energy, the first
-        # Gibbs step, the reconstruction and the sparsity penalty.
-        data_preactivation = self.hidden_preactivation(v_data)
+        weights = self.parameters()
+        draw = rbm_gibbs.SeededDraw(self.seed_generator)
+        data_preactivation = rbm_gibbs.hidden_preactivation(weights, v_data)
         data_hidden = ops.sigmoid(data_preactivation)
-        v_model = ops.stop_gradient(self._negative_samples(v_data, data_hidden, training))
-        gap = ops.mean(self._free_energy(v_data, data_preactivation)) - ops.mean(
-            self.free_energy(v_model)
+        # The first Gibbs step from the data gives the reconstruction, E[v | h] with
+        # h drawn from P(h | v_data); CD-k continues its chain from there.
+        reconstruction = rbm_gibbs.visible_mean(
+            weights, rbm_gibbs.sample_bernoulli(data_hidden, draw)
         )
-        loss = gap + 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
-        if self.sparsity_target is not None and self.sparsity_weight > 0:
-            mean_activation = mean_over_replicas(ops.mean(data_hidden, axis=0))
-            loss = loss + self.sparsity_weight * bernoulli_kl_divergence(
-                self.sparsity_target, mean_activation
-            )
-        reconstruction = self.visible_mean(ops.stop_gradient(data_hidden))
-        error = ops.mean(ops.sum(ops.square(v_data - reconstruction), axis=-1))
-        logs = {"reconstruction_error": error, "free_energy_gap": gap}
-        return loss, logs, (v_data, reconstruction)
+        if training and self.persistent:
+            # The chains start at training samples on the first update.
+            rows = ops.arange(self.num_persistent_chains) % ops.shape(v_data)[0]
+            v_model = ops.where(self.persistent_chains_started > 0, self.persistent_chains,
+                                ops.take(v_data, rows, axis=0))
+            chain_steps = self.cd_steps
+        else:
+            v_model = rbm_gibbs.sample_visible(weights, reconstruction, draw)
+            chain_steps = self.cd_steps - 1
+        for _ in range(chain_steps):
+            v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
+        if training and self.persistent:
+            self.persistent_chains.assign(v_model)
+            self.persistent_chains_started.assign(1.0)
+        v_model = ops.stop_gradient(v_model)
+        return ChainStatistics(
+            v_data, data_preactivation, data_hidden, reconstruction,
+            v_model, rbm_gibbs.hidden_preactivation(weights, v_model),
+        )
+
+    def _logs(self, statistics):
+        """The step's logs and compiled-metric predictions, from its own products."""
+        residual = statistics.v_data - statistics.reconstruction
+        error = ops.mean(ops.sum(ops.square(residual), axis=-1))
+        logs = {"reconstruction_error": error, "free_energy_gap": self._free_energy_gap(statistics)}
+        return logs, (statistics.v_data, statistics.reconstruction)
+
+    def _free_energy_gap(self, statistics):
+        """mean F(v_data) - mean F(v_model)."""
+        return ops.mean(self._free_energy(statistics.v_data, statistics.data_preactivation)) - (
+            ops.mean(self._free_energy(statistics.v_model, statistics.model_preactivation))
+        )
+
+    def _sparse(self):
+        return self.sparsity_target is not None and self.sparsity_weight > 0
+
+    def _sparsity_penalty(self, data_hidden):
+        """sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v)), or None."""
+        if not self._sparse():
+            return None
+        mean_activation = mean_over_replicas(ops.mean(data_hidden, axis=0))
+        return self.sparsity_weight * bernoulli_kl_divergence(
+            self.sparsity_target, mean_activation
+        )
+
+    def compute_objective(self, data, training):
+        statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training)
+        logs, predictions = self._logs(statistics)
+        return self.surrogate_loss(statistics), logs, predictions
+
+    def surrogate_loss(self, statistics):
+        """`mean F(v_data) - mean F(v_model)` plus the penalties: the loss whose gradient
+        `contrastive_divergence_gradients` gives in closed form."""
+        loss = self._free_energy_gap(statistics)
+        loss += 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
+        penalty = self._sparsity_penalty(statistics.data_hidden)
+        return loss if penalty is None else loss + penalty
+
+    def contrastive_divergence_gradients(self, statistics):
+        """The gradients of `compute_objective`'s loss for `(kernel, visible_bias,
+        hidden_bias)`, in closed form.
+
+        With `g_data = (-P(h | v_data) + s * P(h | v_data) (1 - P(h | v_data))) / B`
+        (`s` the sparsity penalty's derivative in the mean activation, 0 without
+        it) and `g_model = P(h | v_model) / M` for `B` data rows and `M` chains:
+        `dW = [v_data; v_model]' [g_data; g_model] + weight_decay * W` (one
+        product), `db = mean v_model - mean v_data` (Bernoulli and Gaussian units
+        alike) and `dc = sum g_data + sum g_model`.
+        """
+        data_gradient = -statistics.data_hidden
+        sparsity_slope = self._sparsity_slope(statistics.data_hidden)
+        if sparsity_slope is not None:
+            data_gradient += sparsity_slope * sigmoid_derivative(statistics.data_hidden)
+        data_gradient /= ops.cast(ops.shape(statistics.v_data)[0], "float32")
+        model_hidden = ops.sigmoid(statistics.model_preactivation)
+        model_gradient = model_hidden / ops.cast(ops.shape(statistics.v_model)[0], "float32")
+        preactivation_gradient = ops.concatenate([data_gradient, model_gradient], axis=0)
+        kernel_gradient = ops.matmul(
+            ops.transpose(ops.concatenate([statistics.v_data, statistics.v_model], axis=0)),
+            preactivation_gradient,
+        )
+        if self.weight_decay:
+            kernel_gradient += self.weight_decay * self.kernel
+        visible_gradient = ops.mean(statistics.v_model, axis=0) - ops.mean(
+            statistics.v_data, axis=0
+        )
+        return kernel_gradient, visible_gradient, ops.sum(preactivation_gradient, axis=0)
+
+    def _sparsity_slope(self, data_hidden):
+        """d penalty / d mean activation (through the clip of the divergence), or None."""
+        if not self._sparse():
+            return None
+        mean_activation = mean_over_replicas(ops.mean(data_hidden, axis=0))
+        return self.sparsity_weight * bernoulli_kl_divergence_slope(
+            self.sparsity_target, mean_activation
+        )
+
+    def train_step(self, data):
+        """One CD-k/PCD update, its gradients in closed form (no loss is differentiated).
+
+        The gradients are divided by the replicas in sync, as
+        `BaseModel.gradient_step` divides the loss, and go through the
+        optimizer's `scale_loss` (linear: a loss-scaling optimizer unscales them
+        again in `apply_gradients`).
+        """
+        statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training=True)
+        replicas = keras_compat.replicas_in_sync()
+        gradients = [self.optimizer.scale_loss(gradient / replicas)
+                     for gradient in self.contrastive_divergence_gradients(statistics)]
+        self.optimizer.apply_gradients(
+            zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias])
+        )
+        logs, predictions = self._logs(statistics)
+        return self.finish_step(data, logs, predictions)
 
     # Likelihoods -----------------------------------------------------------------
 

@@ -40,7 +40,7 @@ def sample_bernoulli(probabilities, draw):
     return ops.cast(draw.uniform(ops.shape(probabilities)) < probabilities, probabilities.dtype)
 
 
-def gibbs_step(weights, v, draw, beta=1.0, base_bias=None, hidden_probabilities=None):
+def gibbs_step(weights, v, draw, beta=1.0, base_bias=None):
     """One step v -> h -> v of block Gibbs sampling from p_beta.
 
     Args:
@@ -49,17 +49,20 @@ def gibbs_step(weights, v, draw, beta=1.0, base_bias=None, hidden_probabilities=
         draw: the source of random numbers (`uniform(shape)`, `normal(shape)`).
         beta: the inverse temperature (1: the RBM).
         base_bias: `b_A`, the biases of the model at beta = 0 (None at beta = 1).
-        hidden_probabilities: P(h = 1 | v), when the caller has it already.
 
     Returns:
         `(v_next, mean)`: the new visible states and E[v | h] they were drawn around.
     """
-    if hidden_probabilities is None:
-        hidden_probabilities = ops.sigmoid(beta * hidden_preactivation(weights, v))
+    hidden_probabilities = ops.sigmoid(beta * hidden_preactivation(weights, v))
     mean = visible_mean(weights, sample_bernoulli(hidden_probabilities, draw), beta, base_bias)
+    return sample_visible(weights, mean, draw), mean
+
+
+def sample_visible(weights, mean, draw):
+    """Visible states around E[v | h] = `mean`: Bernoulli, or unit-variance Gaussian."""
     if weights.gaussian:
-        return mean + draw.normal(ops.shape(mean)), mean
-    return sample_bernoulli(mean, draw), mean
+        return mean + draw.normal(ops.shape(mean))
+    return sample_bernoulli(mean, draw)
 
 
 class SeededDraw:

@@ -6,6 +6,7 @@ import os
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_dl.datasets import load_idx
 from keras_dl.models import RBM
@@ -113,22 +114,55 @@ def test_conditionals_and_reconstruction():
 
 
 def test_cd_update_is_the_contrastive_divergence_gradient():
-    # One SGD step on the surrogate loss equals the CD-1 update of Hinton (2002)
-    # computed in NumPy from the same negative samples.
+    # The closed-form gradients of the training step equal the CD-1 update of
+    # Hinton (2002) computed in NumPy from the same negative samples, and the
+    # autodiff gradients of the surrogate loss.
     rbm = tiny_rbm(n_visible=6, n_hidden=4, seed=4)
     W, b, c = parameters(rbm)
     v = (np.random.default_rng(0).uniform(size=(8, 6)) > 0.5).astype("float32")
-    v_model = np.asarray(rbm.gibbs(v, steps=1))
-    rbm.compile(optimizer=keras.optimizers.SGD(0.1))
+    statistics = rbm._chain_statistics(tf.constant(v), training=False)
+    v_model = np.asarray(statistics.v_model)
     sigmoid = lambda z: 1 / (1 + np.exp(-z))
     positive = v.T @ sigmoid(c + v @ W) / len(v)
     negative = v_model.T @ sigmoid(c + v_model @ W) / len(v)
-    import tensorflow as tf
+    kernel, visible, hidden = (np.asarray(g) for g in rbm.contrastive_divergence_gradients(statistics))
+    np.testing.assert_allclose(-kernel, positive - negative, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(-visible, v.mean(0) - v_model.mean(0), rtol=1e-5, atol=1e-6)
+    expected_hidden = sigmoid(c + v @ W).mean(0) - sigmoid(c + v_model @ W).mean(0)
+    np.testing.assert_allclose(-hidden, expected_hidden, rtol=1e-4, atol=1e-6)
 
+
+@pytest.mark.parametrize("visible", ["bernoulli", "gaussian"])
+@pytest.mark.parametrize("persistent", [False, True])
+def test_closed_form_gradients_equal_the_surrogate_autodiff_gradients(visible, persistent):
+    rbm = RBM(4, visible=visible, cd_steps=2, persistent=persistent, num_persistent_chains=5,
+              weight_decay=0.01, sparsity_target=0.1, sparsity_weight=0.5, seed=3)
+    rbm.build((None, 6))
+    rbm.hidden_bias.assign(np.linspace(-1.0, 1.0, 4).astype("float32"))
+    v = np.random.default_rng(1).uniform(size=(8, 6)).astype("float32")
+    variables = [rbm.kernel, rbm.visible_bias, rbm.hidden_bias]
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(rbm.free_energy(v)) - tf.reduce_mean(rbm.free_energy(tf.stop_gradient(v_model)))
-    gradient = tape.gradient(loss, rbm.kernel).numpy()
-    np.testing.assert_allclose(-gradient, positive - negative, rtol=1e-4, atol=1e-6)
+        statistics = rbm._chain_statistics(tf.constant(v), training=persistent)
+        loss = rbm.surrogate_loss(statistics)
+    for closed, autodiff in zip(rbm.contrastive_divergence_gradients(statistics),
+                                tape.gradient(loss, variables)):
+        np.testing.assert_allclose(closed, autodiff, rtol=1e-4, atol=1e-6)
+
+
+def test_train_step_applies_the_closed_form_gradients():
+    rbm = RBM(4, weight_decay=0.01, seed=2)
+    v = (np.random.default_rng(2).uniform(size=(8, 6)) > 0.5).astype("float32")
+    rbm.build((None, 6))
+    rbm.compile(optimizer=keras.optimizers.SGD(0.1))
+    before = [variable.numpy() for variable in (rbm.kernel, rbm.visible_bias, rbm.hidden_bias)]
+    state = rbm.seed_generator.state.numpy()
+    statistics = rbm._chain_statistics(tf.constant(v), training=False)
+    gradients = [np.asarray(g) for g in rbm.contrastive_divergence_gradients(statistics)]
+    rbm.seed_generator.state.assign(state)
+    rbm.train_on_batch(v)
+    for variable, start, gradient in zip((rbm.kernel, rbm.visible_bias, rbm.hidden_bias),
+                                         before, gradients):
+        np.testing.assert_allclose(variable.numpy(), start - 0.1 * gradient, rtol=1e-5, atol=1e-6)
 
 
 def test_bad_arguments_are_named():
