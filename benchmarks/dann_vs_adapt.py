@@ -24,7 +24,8 @@ same SGD + `InverseDecay` optimizer, the same reversal schedule (ADAPT's
 `UpdateLambda` with gamma 10 over all steps), batch size 64 and epochs. It
 prints the target test accuracy per seed, mean and spread.
 
-Run: python benchmarks/dann_vs_adapt.py [--pairs 8] [--lambda 0.5] [--batch-size 64] [--samples 6000]
+Run: python benchmarks/dann_vs_adapt.py [--pairs 8] [--lambda 0.5] [--batch-size 64]
+         [--samples 6000]
      python benchmarks/dann_vs_adapt.py --protocol lenet-speed [--pairs 8]
      python benchmarks/dann_vs_adapt.py --protocol digits [--epochs 20] [--seeds 0 1 2]
 """
@@ -51,7 +52,8 @@ def networks(sigmoid_domain):
                                 keras.layers.Dense(32, activation="relu")])
     task = keras.Sequential([keras.Input((32,)), keras.layers.Dense(2, activation="softmax")])
     discriminator = keras.Sequential([keras.Input((32,)), keras.layers.Dense(32, activation="relu"),
-                                      keras.layers.Dense(1, activation="sigmoid" if sigmoid_domain else None)])
+                                      keras.layers.Dense(
+                                          1, activation="sigmoid" if sigmoid_domain else None)])
     return encoder, task, discriminator
 
 
@@ -169,10 +171,12 @@ def main():
     ours_accuracy = ours.evaluate(x_test, y_test, verbose=0, return_dict=True)["accuracy"]
     theirs_accuracy = float(np.mean(theirs.predict(x_test, verbose=0).argmax(-1) == y_test))
     print(f"{workload}; batch {args.batch_size}, Adam {learning_rate}, lambda {args.lambda_}, "
-          f"{args.pairs} alternating epoch pairs after one warm-up each, {os.cpu_count()} CPU cores")
+          f"{args.pairs} alternating epoch pairs after one warm-up each, {os.cpu_count()} "
+          "CPU cores")
     print(f"seconds per epoch (median, range): keras_dl {np.median(ours_seconds):.4f} "
           f"({ours_seconds.min():.4f}-{ours_seconds.max():.4f}), ADAPT "
-          f"{np.median(theirs_seconds):.4f} ({theirs_seconds.min():.4f}-{theirs_seconds.max():.4f})")
+          f"{np.median(theirs_seconds):.4f} "
+          f"({theirs_seconds.min():.4f}-{theirs_seconds.max():.4f})")
     print(f"speed ratio (ADAPT time / keras_dl time) per pair: median {np.median(ratios):.2f}x, "
           f"range {ratios.min():.2f}-{ratios.max():.2f}")
     print(f"target accuracy after {args.pairs + 1} epochs: keras_dl {ours_accuracy:.3f}, "

@@ -6,7 +6,8 @@ images with binary cross-entropy, then the generator, with the same two
 DCGAN networks (copied weights), optimizers, batch and data, in the same
 process. Runs alternate in ABBA order after a warm-up that traces and
 compiles both; the script prints the median images/second of each and the
-median and range of the per-round ratios (ours / hand-written). Our `fit` runs `--steps-per-execution` steps per
+median and range of the per-round ratios (ours / hand-written). Our `fit` runs
+`--steps-per-execution` steps per
 compiled call (a `compile` option), the loop one step per call.
 
 Run: python benchmarks/gan_step.py [--batch-size 64] [--steps 100] [--rounds 8]
@@ -30,11 +31,15 @@ LATENT_DIM = 100
 
 
 def networks():
-    return (applications.DCGANGenerator(LATENT_DIM, output_shape=(28, 28, 1), filters=32),
-            applications.DCGANDiscriminator(input_shape=(28, 28, 1), filters=32))
+    return (
+        applications.DCGANGenerator(LATENT_DIM, output_shape=(28, 28, 1), filters=32),
+        applications.DCGANDiscriminator(input_shape=(28, 28, 1), filters=32),
+    )
 
 
-def hand_written_step(generator, discriminator, generator_optimizer, discriminator_optimizer, jit_compile):
+def hand_written_step(
+    generator, discriminator, generator_optimizer, discriminator_optimizer, jit_compile
+):
     """The keras.io DCGAN train_step, as a plain tf.function."""
     cross_entropy = keras.losses.BinaryCrossentropy(from_logits=True)
 
@@ -47,7 +52,8 @@ def hand_written_step(generator, discriminator, generator_optimizer, discriminat
             real_logits = discriminator(real, training=True)
             fake_logits = discriminator(fake, training=True)
             loss = cross_entropy(tf.ones_like(real_logits), real_logits) + cross_entropy(
-                tf.zeros_like(fake_logits), fake_logits)
+                tf.zeros_like(fake_logits), fake_logits
+            )
         gradients = tape.gradient(loss, discriminator.trainable_variables)
         discriminator_optimizer.apply_gradients(zip(gradients, discriminator.trainable_variables))
         z = tf.random.normal((batch, LATENT_DIM))
@@ -71,16 +77,28 @@ def main():
     args = parser.parse_args()
     keras.utils.set_random_seed(0)
 
-    images = np.random.default_rng(0).uniform(-1, 1, size=(args.batch_size * args.steps, 28, 28, 1)).astype("float32")
+    images = (
+        np.random.default_rng(0)
+        .uniform(-1, 1, size=(args.batch_size * args.steps, 28, 28, 1))
+        .astype("float32")
+    )
     gan = models.GAN(*networks(), latent_dim=LATENT_DIM, loss="non_saturating", seed=0)
-    gan.compile(generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                discriminator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                jit_compile=args.jit_compile, steps_per_execution=args.steps_per_execution)
+    gan.compile(
+        generator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+        jit_compile=args.jit_compile,
+        steps_per_execution=args.steps_per_execution,
+    )
     generator, discriminator = networks()
     generator.set_weights(gan.generator.get_weights())
     discriminator.set_weights(gan.discriminator.get_weights())
-    step = hand_written_step(generator, discriminator, keras.optimizers.Adam(2e-4, beta_1=0.5),
-                             keras.optimizers.Adam(2e-4, beta_1=0.5), args.jit_compile)
+    step = hand_written_step(
+        generator,
+        discriminator,
+        keras.optimizers.Adam(2e-4, beta_1=0.5),
+        keras.optimizers.Adam(2e-4, beta_1=0.5),
+        args.jit_compile,
+    )
     # Both read the same in-memory tf.data pipeline.
     batches = tf.data.Dataset.from_tensor_slices(images).batch(args.batch_size, drop_remainder=True)
 
@@ -103,14 +121,26 @@ def main():
             runs[name]()
             seconds[name].append(time.perf_counter() - started)
         order.reverse()
-    throughput = {name: args.batch_size * args.steps / statistics.median(times) for name, times in seconds.items()}
+    throughput = {
+        name: args.batch_size * args.steps / statistics.median(times)
+        for name, times in seconds.items()
+    }
     ours, theirs = throughput["keras_dl GAN.fit"], throughput["hand-written tf.function loop"]
-    ratios = np.array(seconds["hand-written tf.function loop"]) / np.array(seconds["keras_dl GAN.fit"])
-    print(f"DCGAN 28x28 (filters 32), batch {args.batch_size}, {args.steps} steps per run, {args.rounds} runs each "
-          f"(median), jit_compile={args.jit_compile}, steps_per_execution={args.steps_per_execution}, "
-          f"{os.cpu_count()} CPU cores")
-    print(f"keras_dl GAN.fit: {ours:.1f} img/s; hand-written loop: {theirs:.1f} img/s (medians); "
-          f"ratio (ours / loop) per pair: median {np.median(ratios):.3f}, range {ratios.min():.3f}-{ratios.max():.3f}")
+    ratios = np.array(seconds["hand-written tf.function loop"]) / np.array(
+        seconds["keras_dl GAN.fit"]
+    )
+    print(
+        f"DCGAN 28x28 (filters 32), batch {args.batch_size}, {args.steps} steps per run, "
+        f"{args.rounds} runs each "
+        f"(median), jit_compile={args.jit_compile}, "
+        f"steps_per_execution={args.steps_per_execution}, "
+        f"{os.cpu_count()} CPU cores"
+    )
+    print(
+        f"keras_dl GAN.fit: {ours:.1f} img/s; hand-written loop: {theirs:.1f} img/s (medians); "
+        f"ratio (ours / loop) per pair: median {np.median(ratios):.3f}, range "
+        f"{ratios.min():.3f}-{ratios.max():.3f}"
+    )
 
 
 if __name__ == "__main__":

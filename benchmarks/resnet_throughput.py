@@ -73,8 +73,11 @@ def compare(image_size, batch_size, steps, jit_compile):
     images = rng.uniform(size=(batch_size, *shape)).astype("float32")
     labels = rng.integers(0, 1000, size=(batch_size,))
     for model in models.values():
-        model.compile(keras.optimizers.SGD(0.01, momentum=0.9), "sparse_categorical_crossentropy",
-                      jit_compile=jit_compile)
+        model.compile(
+            keras.optimizers.SGD(0.01, momentum=0.9),
+            "sparse_categorical_crossentropy",
+            jit_compile=jit_compile,
+        )
         for _ in range(3):  # trace, compile, warm up
             timed_step(model, images, labels)
     seconds = {name: [] for name in models}
@@ -96,21 +99,33 @@ def main():
     modes = {"both": (False, True), "on": (True,), "off": (False,)}[args.jit_compile]
 
     peak = matmul_gflops()
-    print(f"machine: {os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras {keras.__version__}; "
-          f"measured float32 matmul: {peak:.1f} GFLOP/s")
-    print(f"ResNet50 training, input {args.image_size}x{args.image_size}x3, batch {args.batch_size}, "
-          f"{args.steps} single steps per model, interleaved ABBA (median step time)")
+    print(
+        f"machine: {os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras "
+        f"{keras.__version__}; "
+        f"measured float32 matmul: {peak:.1f} GFLOP/s"
+    )
+    print(
+        f"ResNet50 training, input {args.image_size}x{args.image_size}x3, batch {args.batch_size}, "
+        f"{args.steps} single steps per model, interleaved ABBA (median step time)"
+    )
     flops = None
     for jit_compile in modes:
         throughput, models = compare(args.image_size, args.batch_size, args.steps, jit_compile)
         if flops is None:
             shape = (args.image_size, args.image_size, 3)
             flops = {name: forward_flops(model, shape) for name, model in models.items()}
-            print("forward GFLOPs per image: " + ", ".join(f"{n} {f / 1e9:.3f}" for n, f in flops.items()))
+            print(
+                "forward GFLOPs per image: "
+                + ", ".join(f"{n} {f / 1e9:.3f}" for n, f in flops.items())
+            )
         ours, theirs = throughput["keras_dl"], throughput["keras.applications"]
         fraction = ours * 3 * flops["keras_dl"] / 1e9 / peak
-        print(f"jit_compile={jit_compile}: keras_dl {ours:.2f} img/s, keras.applications {theirs:.2f} img/s, "
-              f"ratio {ours / theirs:.3f}; keras_dl train step reaches {100 * fraction:.1f}% of matmul GFLOP/s")
+        print(
+            f"jit_compile={jit_compile}: keras_dl {ours:.2f} img/s, keras.applications "
+            f"{theirs:.2f} img/s, "
+            f"ratio {ours / theirs:.3f}; keras_dl train step reaches {100 * fraction:.1f}% "
+            "of matmul GFLOP/s"
+        )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ Ganin et al., "Domain-Adversarial Training of Neural Networks", JMLR 17,
 labelled source domain while a domain classifier, behind a gradient reversal
 layer, cannot tell source features from target features. Their protocol
 (section 5.2.2), used here: SGD with momentum 0.9 and learning rate
-mu_p = 0.01 / (1 + 10 p)^0.75 (`keras_dl.optimizers.InverseDecay`), reversal weight lambda_p = 2 / (1 + exp(-10 p)) - 1
+mu_p = 0.01 / (1 + 10 p)^0.75 (`keras_dl.optimizers.InverseDecay`), reversal weight lambda_p =
+2 / (1 + exp(-10 p)) - 1
 (`keras_dl.callbacks.GradientReversalScheduler`), p the training progress;
 batches reshuffled every epoch (`keras_dl.datasets.domain_adaptation`);
 their MNIST architecture (two conv/pool layers, a 100-100-10 label
@@ -115,7 +116,8 @@ def main():
         source = model.evaluate(x_test, y_test, verbose=0, return_dict=True)
         accuracies[name] = target["accuracy"]
         print(
-            f"{name}: target accuracy {target['accuracy']:.3f}, source accuracy {source['accuracy']:.3f}, "
+            f"{name}: target accuracy {target['accuracy']:.3f}, source accuracy "
+            f"{source['accuracy']:.3f}, "
             f"final domain accuracy {history.history['domain_accuracy'][-1]:.3f}"
         )
     print(

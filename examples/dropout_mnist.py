@@ -97,7 +97,8 @@ def main():
     correct = mean.argmax(-1) == y_test
     predictive_entropy = entropy(mean)
     print(
-        f"Monte-Carlo dropout ({args.mc_samples} passes): test error {100 * (1 - correct.mean()):.2f}%; "
+        f"Monte-Carlo dropout ({args.mc_samples} passes): test error "
+        f"{100 * (1 - correct.mean()):.2f}%; "
         f"mean predictive entropy {predictive_entropy[correct].mean():.3f} nats on correct, "
         f"{predictive_entropy[~correct].mean():.3f} on wrong predictions"
     )

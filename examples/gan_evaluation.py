@@ -75,7 +75,8 @@ def report(name, classifier, feature_extractor, real, generated):
     distance = frechet_distance(feature_extractor, real, generated)
     covered, shares = class_coverage(classifier, generated)
     print(
-        f"{name}: Frechet distance {distance:.2f} (classifier features), {covered}/10 classes covered, "
+        f"{name}: Frechet distance {distance:.2f} (classifier features), {covered}/10 "
+        "classes covered, "
         f"class shares {np.round(shares, 2).tolist()}"
     )
     return distance, covered

@@ -83,9 +83,12 @@ def main():
             )
         )
         print(
-            f"{pool}x{pool} windows, stride {stride}: {windows} windows; max pooling sends gradient to "
-            f"{int((max_gradient != 0).sum())} pixels (max {max_gradient.max():g}), average pooling to "
-            f"{int((average_gradient != 0).sum())} pixels (max {average_gradient.max():g}); wrote {png_path}"
+            f"{pool}x{pool} windows, stride {stride}: {windows} windows; max pooling sends "
+            "gradient to "
+            f"{int((max_gradient != 0).sum())} pixels (max {max_gradient.max():g}), average "
+            "pooling to "
+            f"{int((average_gradient != 0).sum())} pixels (max {average_gradient.max():g}); "
+            f"wrote {png_path}"
         )
     writer.flush()
     print(f"TensorBoard: tensorboard --logdir {args.output_dir}")

@@ -85,7 +85,8 @@ def main():
     log_z = rbm.log_partition(num_chains=100, num_betas=10000, seed=0, data=train)
     log_likelihood = rbm.log_likelihood(test, log_z=log_z)
     print(
-        f"pseudo-log-likelihood per held-out digit: {pll_before:.1f} before, {pll_after:.1f} after training"
+        f"pseudo-log-likelihood per held-out digit: {pll_before:.1f} before, "
+        f"{pll_after:.1f} after training"
     )
     print(
         f"AIS log Z = {log_z:.2f} ({time.perf_counter() - started:.0f} s); "

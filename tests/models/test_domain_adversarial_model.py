@@ -24,25 +24,46 @@ def moons_shift():
 
 
 # (conditioning, entropy_weighting, domain classifier input width for 32 features, 2 classes).
-MODES = [(None, False, 32), ("multilinear", False, 64), ("randomized", False, 16),
-         ("multilinear", True, 64)]
+MODES = [
+    (None, False, 32),
+    ("multilinear", False, 64),
+    ("randomized", False, 16),
+    ("multilinear", True, 64),
+]
 MODE_IDS = ["dann", "cdan", "cdan_randomized", "cdan_e"]
 
 
 def networks(domain_width=32, domain_activation=None, label_activation="softmax"):
-    features = keras.Sequential([keras.Input((2,)), keras.layers.Dense(32, activation="relu"),
-                                 keras.layers.Dense(32, activation="relu")], name="features")
-    labels = keras.Sequential([keras.Input((32,)), keras.layers.Dense(2, activation=label_activation)],
-                              name="labels")
-    domains = keras.Sequential([keras.Input((domain_width,)), keras.layers.Dense(32, activation="relu"),
-                                keras.layers.Dense(1, activation=domain_activation)], name="domains")
+    features = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(32, activation="relu"),
+        ],
+        name="features",
+    )
+    labels = keras.Sequential(
+        [keras.Input((32,)), keras.layers.Dense(2, activation=label_activation)], name="labels"
+    )
+    domains = keras.Sequential(
+        [
+            keras.Input((domain_width,)),
+            keras.layers.Dense(32, activation="relu"),
+            keras.layers.Dense(1, activation=domain_activation),
+        ],
+        name="domains",
+    )
     return features, labels, domains
 
 
 def mode_model(conditioning, entropy_weighting, width, **kwargs):
     return models.DomainAdversarialModel(
-        *networks(width), conditioning=conditioning, entropy_weighting=entropy_weighting,
-        randomized_dim=16, seed=3, **kwargs
+        *networks(width),
+        conditioning=conditioning,
+        entropy_weighting=entropy_weighting,
+        randomized_dim=16,
+        seed=3,
+        **kwargs,
     )
 
 
@@ -50,10 +71,18 @@ def trained(lambda_, schedule, seed):
     keras.utils.set_random_seed(seed)
     x_source, y_source, x_target, y_target = moons_shift()
     model = models.DomainAdversarialModel(*networks(), lambda_=lambda_)
-    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     batches = datasets.domain_adaptation((x_source, y_source), x_target, batch_size=64, seed=seed)
-    history = model.fit(batches, epochs=100, verbose=0,
-                        callbacks=[callbacks.GradientReversalScheduler(gamma=10.0)] if schedule else [])
+    history = model.fit(
+        batches,
+        epochs=100,
+        verbose=0,
+        callbacks=[callbacks.GradientReversalScheduler(gamma=10.0)] if schedule else [],
+    )
     target = model.evaluate(x_target, y_target, verbose=0, return_dict=True)
     return history.history, target
 
@@ -78,7 +107,9 @@ def test_multilinear_and_randomized_maps_match_numpy():
     rng = np.random.default_rng(0)
     f, g = rng.normal(size=(4, 3)).astype("float32"), rng.dirichlet(np.ones(5), 4).astype("float32")
     expected = np.stack([np.outer(gi, fi).ravel() for fi, gi in zip(f, g)])
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(multilinear_map(f, g)), expected, rtol=1e-6)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(multilinear_map(f, g)), expected, rtol=1e-6
+    )
     r_f, r_g = rng.normal(size=(3, 7)).astype("float32"), rng.normal(size=(5, 7)).astype("float32")
     expected = (f @ r_f) * (g @ r_g) / np.sqrt(7)
     actual = keras.ops.convert_to_numpy(randomized_multilinear_map(f, g, r_f, r_g))
@@ -101,16 +132,29 @@ def test_randomized_matrices_are_fixed_reproducible_and_sized():
     assert first.random_features_matrix.shape == (32, 16)
     assert first.random_probabilities_matrix.shape == (2, 16)
     assert not first.random_features_matrix.trainable
-    np.testing.assert_array_equal(first.random_features_matrix.numpy(), second.random_features_matrix.numpy())
-    assert not np.allclose(first.random_features_matrix.numpy()[:2], first.random_probabilities_matrix.numpy())
+    np.testing.assert_array_equal(
+        first.random_features_matrix.numpy(), second.random_features_matrix.numpy()
+    )
+    assert not np.allclose(
+        first.random_features_matrix.numpy()[:2], first.random_probabilities_matrix.numpy()
+    )
 
 
 @pytest.mark.parametrize("conditioning, entropy_weighting, width", MODES, ids=MODE_IDS)
-def test_modes_train_save_export_and_compile_with_xla(tmp_path, conditioning, entropy_weighting, width):
+def test_modes_train_save_export_and_compile_with_xla(
+    tmp_path, conditioning, entropy_weighting, width
+):
     x_source, y_source, x_target, _ = moons_shift()
     model = mode_model(conditioning, entropy_weighting, width, lambda_=0.3)
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=True)
-    history = model.fit(datasets.domain_adaptation((x_source, y_source), x_target, 100), epochs=1, verbose=0)
+    model.compile(
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        jit_compile=True,
+    )
+    history = model.fit(
+        datasets.domain_adaptation((x_source, y_source), x_target, 100), epochs=1, verbose=0
+    )
     assert set(history.history) == {"loss", "domain_loss", "domain_accuracy", "accuracy"}
     assert np.isfinite(history.history["domain_loss"][-1])
     model.lambda_ = 0.7  # what a GradientReversalScheduler does; the config follows the variable
@@ -119,13 +163,19 @@ def test_modes_train_save_export_and_compile_with_xla(tmp_path, conditioning, en
     assert restored.lambda_ == pytest.approx(0.7)
     assert (restored.conditioning, restored.entropy_weighting) == (conditioning, entropy_weighting)
     if conditioning == "randomized":
-        np.testing.assert_array_equal(restored.random_features_matrix.numpy(),
-                                      model.random_features_matrix.numpy())
+        np.testing.assert_array_equal(
+            restored.random_features_matrix.numpy(), model.random_features_matrix.numpy()
+        )
     batch = (x_source[:8], x_target[:8]), y_source[:8]
-    np.testing.assert_allclose(restored.evaluate(*batch, verbose=0), model.evaluate(*batch, verbose=0),
-                               rtol=1e-5)
-    assert_export_matches(model, x_target[:8], str(tmp_path),
-                          endpoints={"serve": lambda x: model(x), "features": model.features})
+    np.testing.assert_allclose(
+        restored.evaluate(*batch, verbose=0), model.evaluate(*batch, verbose=0), rtol=1e-5
+    )
+    assert_export_matches(
+        model,
+        x_target[:8],
+        str(tmp_path),
+        endpoints={"serve": lambda x: model(x), "features": model.features},
+    )
 
 
 @pytest.mark.parametrize("conditioning, entropy_weighting, width", MODES, ids=MODE_IDS)
@@ -134,7 +184,9 @@ def test_modes_train_under_mirrored_strategy(conditioning, entropy_weighting, wi
     with two_replica_strategy().scope():
         model = mode_model(conditioning, entropy_weighting, width)
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    history = model.fit(datasets.domain_adaptation((x_source, y_source), x_target, 100), epochs=1, verbose=0)
+    history = model.fit(
+        datasets.domain_adaptation((x_source, y_source), x_target, 100), epochs=1, verbose=0
+    )
     assert np.isfinite(history.history["domain_loss"][-1])
 
 
@@ -157,11 +209,14 @@ def test_sigmoid_domain_head_trains_like_a_logit_head():
 
 
 def test_logit_label_classifier_is_conditioned_on_its_softmax():
-    model = models.DomainAdversarialModel(*networks(64, label_activation=None), conditioning="multilinear")
+    model = models.DomainAdversarialModel(
+        *networks(64, label_activation=None), conditioning="multilinear"
+    )
     assert not model.label_probabilities
     logits = np.array([[0.0, np.log(3.0)]], "float32")
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(model.class_probabilities(logits)), [[0.25, 0.75]],
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(model.class_probabilities(logits)), [[0.25, 0.75]], rtol=1e-6
+    )
 
 
 def test_bad_networks_and_arguments_are_refused():
@@ -171,7 +226,9 @@ def test_bad_networks_and_arguments_are_refused():
     two_logits = keras.Sequential([keras.Input((32,)), keras.layers.Dense(2)])
     with pytest.raises(ValueError, match="one value per sample"):
         models.DomainAdversarialModel(features, labels, two_logits)
-    with pytest.raises(ValueError, match=r"conditioning='multilinear'.*input shape is \(None, 32\)"):
+    with pytest.raises(
+        ValueError, match=r"conditioning='multilinear'.*input shape is \(None, 32\)"
+    ):
         models.DomainAdversarialModel(*networks(32), conditioning="multilinear")
     with pytest.raises(ValueError, match="conditioning"):
         models.DomainAdversarialModel(*networks(32), conditioning="bilinear")

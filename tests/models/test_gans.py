@@ -15,27 +15,41 @@ from keras_dl.testing import (
 
 def mlp(inputs, hidden, outputs, name):
     return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(hidden, activation="relu"),
-         keras.layers.Dense(hidden, activation="relu"), keras.layers.Dense(outputs)],
+        [
+            keras.Input((inputs,)),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(hidden, activation="relu"),
+            keras.layers.Dense(outputs),
+        ],
         name=name,
     )
 
 
 def gaussian_gan(**kwargs):
-    return models.GAN(mlp(4, 32, 1, "generator"), mlp(1, 32, 1, "discriminator"), latent_dim=4, seed=0, **kwargs)
+    return models.GAN(
+        mlp(4, 32, 1, "generator"), mlp(1, 32, 1, "discriminator"), latent_dim=4, seed=0, **kwargs
+    )
 
 
 def conditional_networks():
     z, labels = keras.Input((4,)), keras.Input((1,), dtype="int32")
     embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(labels))
     hidden = keras.layers.Dense(32, activation="relu")(keras.layers.Concatenate()([z, embedded]))
-    generator = keras.Model([z, labels], keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(hidden)),
-                            name="generator")
+    generator = keras.Model(
+        [z, labels],
+        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(hidden)),
+        name="generator",
+    )
     x, d_labels = keras.Input((1,)), keras.Input((1,), dtype="int32")
     d_embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(d_labels))
-    d_hidden = keras.layers.Dense(32, activation="relu")(keras.layers.Concatenate()([x, d_embedded]))
-    discriminator = keras.Model([x, d_labels], keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(d_hidden)),
-                                name="discriminator")
+    d_hidden = keras.layers.Dense(32, activation="relu")(
+        keras.layers.Concatenate()([x, d_embedded])
+    )
+    discriminator = keras.Model(
+        [x, d_labels],
+        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(d_hidden)),
+        name="discriminator",
+    )
     return generator, discriminator
 
 
@@ -45,8 +59,10 @@ def test_gan_learns_a_one_dimensional_gaussian():
     # oscillated to twice the spread.
     data = np.random.default_rng(0).normal(4.0, 1.25, size=(4096, 1)).astype("float32")
     gan = gaussian_gan(loss="least_squares")
-    gan.compile(generator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
-                discriminator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5))
+    gan.compile(
+        generator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+    )
     gan.fit(data, batch_size=256, epochs=100, verbose=0)
     samples = np.asarray(gan.generate(4000, seed=1))
     assert samples.mean() == pytest.approx(4.0, abs=0.3)
@@ -56,33 +72,52 @@ def test_gan_learns_a_one_dimensional_gaussian():
 def test_conditional_gan_learns_label_dependent_means():
     rng = np.random.default_rng(1)
     labels = rng.integers(0, 2, size=4096)
-    data = (np.where(labels == 0, -3.0, 3.0) + 0.5 * rng.normal(size=4096)).astype("float32")[:, None]
+    data = (np.where(labels == 0, -3.0, 3.0) + 0.5 * rng.normal(size=4096)).astype("float32")[
+        :, None
+    ]
     gan = models.ConditionalGAN(*conditional_networks(), latent_dim=4, num_classes=2, seed=0)
-    gan.compile(generator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
-                discriminator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5))
+    gan.compile(
+        generator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+        discriminator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
+    )
     gan.fit(data, labels, batch_size=128, epochs=30, verbose=0)
     for label, mean in ((0, -3.0), (1, 3.0)):
         samples = np.asarray(gan.generate(np.full(2000, label), seed=label))
         assert samples.mean() == pytest.approx(mean, abs=0.5), label
 
 
-@pytest.mark.parametrize("loss", ["minimax", "non_saturating", "least_squares", "hinge", "wasserstein"])
+@pytest.mark.parametrize(
+    "loss", ["minimax", "non_saturating", "least_squares", "hinge", "wasserstein"]
+)
 def test_every_loss_trains_finite_steps(loss):
     data = np.random.default_rng(2).normal(size=(64, 1)).astype("float32")
-    gan = gaussian_gan(loss=loss, discriminator_steps=2,
-                       gradient_penalty_weight=10.0 if loss == "wasserstein" else 0.0)
+    gan = gaussian_gan(
+        loss=loss,
+        discriminator_steps=2,
+        gradient_penalty_weight=10.0 if loss == "wasserstein" else 0.0,
+    )
     gan.compile(generator_optimizer="adam", discriminator_optimizer="adam", jit_compile=True)
     history = gan.fit(data, batch_size=16, epochs=2, verbose=0).history
-    expected = {"generator_loss", "discriminator_loss"} | ({"gradient_penalty"} if loss == "wasserstein" else set())
+    expected = {"generator_loss", "discriminator_loss"} | (
+        {"gradient_penalty"} if loss == "wasserstein" else set()
+    )
     assert set(history) == expected
     assert all(np.isfinite(values).all() for values in history.values())
-    assert int(gan.discriminator_optimizer.iterations) == 2 * int(gan.generator_optimizer.iterations) == 16
+    assert (
+        int(gan.discriminator_optimizer.iterations)
+        == 2 * int(gan.generator_optimizer.iterations)
+        == 16
+    )
 
 
 def test_generate_is_reproducible_with_a_seed():
     gan = gaussian_gan()
-    np.testing.assert_array_equal(np.asarray(gan.generate(5, seed=3)), np.asarray(gan.generate(5, seed=3)))
-    assert not np.array_equal(np.asarray(gan.generate(5, seed=3)), np.asarray(gan.generate(5, seed=4)))
+    np.testing.assert_array_equal(
+        np.asarray(gan.generate(5, seed=3)), np.asarray(gan.generate(5, seed=3))
+    )
+    assert not np.array_equal(
+        np.asarray(gan.generate(5, seed=3)), np.asarray(gan.generate(5, seed=4))
+    )
 
 
 def test_bad_configurations_are_refused():
@@ -118,7 +153,10 @@ def test_gans_save_resume_and_export(conditional, tmp_path):
         gan = gaussian_gan()
         data = (rng.normal(size=(32, 1)).astype("float32"),)
         z = rng.normal(size=(6, 4)).astype("float32")
-    gan.compile(generator_optimizer=keras.optimizers.Adam(1e-3), discriminator_optimizer=keras.optimizers.Adam(2e-3))
+    gan.compile(
+        generator_optimizer=keras.optimizers.Adam(1e-3),
+        discriminator_optimizer=keras.optimizers.Adam(2e-3),
+    )
     gan.fit(*data, batch_size=8, epochs=1, verbose=0)
     restored = assert_keras_file_round_trip(gan, z, str(tmp_path))
     for name in ("generator_optimizer", "discriminator_optimizer"):
@@ -133,9 +171,13 @@ def test_gans_save_resume_and_export(conditional, tmp_path):
     reloaded = tf.saved_model.load(str(tmp_path / f"{gan.name}_savedmodel"))
     if conditional:
         labels = tf.constant([0, 1, 1], tf.int32)
-        np.testing.assert_allclose(reloaded.generate(labels, tf.constant(5)), gan.generate(labels, seed=5), atol=1e-5)
+        np.testing.assert_allclose(
+            reloaded.generate(labels, tf.constant(5)), gan.generate(labels, seed=5), atol=1e-5
+        )
     else:
-        np.testing.assert_allclose(reloaded.generate(tf.constant(3), tf.constant(5)), gan.generate(3, seed=5), atol=1e-5)
+        np.testing.assert_allclose(
+            reloaded.generate(tf.constant(3), tf.constant(5)), gan.generate(3, seed=5), atol=1e-5
+        )
 
 
 def test_gan_trains_under_mirrored_strategy():

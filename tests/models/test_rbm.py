@@ -26,7 +26,11 @@ def tiny_rbm(n_visible=4, n_hidden=3, visible="bernoulli", seed=0):
 
 
 def parameters(rbm):
-    return rbm.kernel.numpy().astype("float64"), rbm.visible_bias.numpy().astype("float64"), rbm.hidden_bias.numpy().astype("float64")
+    return (
+        rbm.kernel.numpy().astype("float64"),
+        rbm.visible_bias.numpy().astype("float64"),
+        rbm.hidden_bias.numpy().astype("float64"),
+    )
 
 
 def all_states(n):
@@ -49,9 +53,13 @@ def test_energy_and_free_energy_match_numpy():
     W, b, c = parameters(rbm)
     V, H = all_states(4), all_states(3)
     pairs_v, pairs_h = np.repeat(V, len(H), axis=0), np.tile(H, (len(V), 1))
-    np.testing.assert_allclose(rbm.energy(pairs_v, pairs_h), numpy_energy(pairs_v, pairs_h, W, b, c), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        rbm.energy(pairs_v, pairs_h), numpy_energy(pairs_v, pairs_h, W, b, c), rtol=1e-5, atol=1e-5
+    )
     # F(v) = -log sum_h exp(-E(v, h)) by brute force.
-    expected_free_energy = [-np.logaddexp.reduce([-numpy_energy(v, h, W, b, c) for h in H]) for v in V]
+    expected_free_energy = [
+        -np.logaddexp.reduce([-numpy_energy(v, h, W, b, c) for h in H]) for v in V
+    ]
     np.testing.assert_allclose(rbm.free_energy(V), expected_free_energy, rtol=1e-5, atol=1e-5)
 
 
@@ -65,9 +73,13 @@ def test_exact_log_partition_and_normalised_distribution():
     W2, b2, c2 = parameters(wide)
     assert wide.exact_log_partition() == pytest.approx(numpy_log_z(W2, b2, c2)[0], abs=1e-4)
     # P(v) = exp(-F(v)) / Z sums to one.
-    probabilities = np.exp(-np.asarray(rbm.free_energy(all_states(4)), "float64") - rbm.exact_log_partition())
+    probabilities = np.exp(
+        -np.asarray(rbm.free_energy(all_states(4)), "float64") - rbm.exact_log_partition()
+    )
     assert probabilities.sum() == pytest.approx(1.0, abs=1e-5)
-    assert rbm.log_likelihood(all_states(4)) == pytest.approx(np.mean(np.log(probabilities)), abs=1e-4)
+    assert rbm.log_likelihood(all_states(4)) == pytest.approx(
+        np.mean(np.log(probabilities)), abs=1e-4
+    )
 
 
 def test_gaussian_visible_partition_matches_numerical_integration():
@@ -76,12 +88,17 @@ def test_gaussian_visible_partition_matches_numerical_integration():
     grid = np.linspace(-15, 15, 60001)[:, None]
     H = all_states(2)
     integrand = np.logaddexp.reduce(
-        np.stack([-numpy_energy(grid, np.repeat(h[None], len(grid), 0), W, b, c, "gaussian") for h in H]), axis=0
+        np.stack(
+            [-numpy_energy(grid, np.repeat(h[None], len(grid), 0), W, b, c, "gaussian") for h in H]
+        ),
+        axis=0,
     )
     expected = np.log(np.trapezoid(np.exp(integrand), grid[:, 0]))
     assert rbm.exact_log_partition() == pytest.approx(expected, abs=1e-4)
     expected_free_energy = -integrand[30000]  # v = 0
-    assert float(rbm.free_energy(np.zeros((1, 1)))[0]) == pytest.approx(expected_free_energy, abs=1e-4)
+    assert float(rbm.free_energy(np.zeros((1, 1)))[0]) == pytest.approx(
+        expected_free_energy, abs=1e-4
+    )
 
 
 def test_exact_pseudo_log_likelihood_matches_brute_force():
@@ -110,7 +127,9 @@ def test_conditionals_and_reconstruction():
     np.testing.assert_allclose(rbm.reconstruct(v), 1 / (1 + np.exp(-(b + hidden @ W.T))), rtol=1e-5)
     samples = np.asarray(rbm.gibbs(v, steps=3))
     assert samples.shape == v.shape and set(np.unique(samples)) <= {0.0, 1.0}
-    np.testing.assert_array_equal(rbm.sample(3, gibbs_steps=20, seed=5), rbm.sample(3, gibbs_steps=20, seed=5))
+    np.testing.assert_array_equal(
+        rbm.sample(3, gibbs_steps=20, seed=5), rbm.sample(3, gibbs_steps=20, seed=5)
+    )
 
 
 def test_cd_update_is_the_contrastive_divergence_gradient():
@@ -125,7 +144,9 @@ def test_cd_update_is_the_contrastive_divergence_gradient():
     sigmoid = lambda z: 1 / (1 + np.exp(-z))
     positive = v.T @ sigmoid(c + v @ W) / len(v)
     negative = v_model.T @ sigmoid(c + v_model @ W) / len(v)
-    kernel, visible, hidden = (np.asarray(g) for g in rbm.contrastive_divergence_gradients(statistics))
+    kernel, visible, hidden = (
+        np.asarray(g) for g in rbm.contrastive_divergence_gradients(statistics)
+    )
     np.testing.assert_allclose(-kernel, positive - negative, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(-visible, v.mean(0) - v_model.mean(0), rtol=1e-5, atol=1e-6)
     expected_hidden = sigmoid(c + v @ W).mean(0) - sigmoid(c + v_model @ W).mean(0)
@@ -135,8 +156,17 @@ def test_cd_update_is_the_contrastive_divergence_gradient():
 @pytest.mark.parametrize("visible", ["bernoulli", "gaussian"])
 @pytest.mark.parametrize("persistent", [False, True])
 def test_closed_form_gradients_equal_the_surrogate_autodiff_gradients(visible, persistent):
-    rbm = RBM(4, visible=visible, cd_steps=2, persistent=persistent, num_persistent_chains=5,
-              weight_decay=0.01, sparsity_target=0.1, sparsity_weight=0.5, seed=3)
+    rbm = RBM(
+        4,
+        visible=visible,
+        cd_steps=2,
+        persistent=persistent,
+        num_persistent_chains=5,
+        weight_decay=0.01,
+        sparsity_target=0.1,
+        sparsity_weight=0.5,
+        seed=3,
+    )
     rbm.build((None, 6))
     rbm.hidden_bias.assign(np.linspace(-1.0, 1.0, 4).astype("float32"))
     v = np.random.default_rng(1).uniform(size=(8, 6)).astype("float32")
@@ -144,8 +174,9 @@ def test_closed_form_gradients_equal_the_surrogate_autodiff_gradients(visible, p
     with tf.GradientTape() as tape:
         statistics = rbm._chain_statistics(tf.constant(v), training=persistent)
         loss = rbm.surrogate_loss(statistics)
-    for closed, autodiff in zip(rbm.contrastive_divergence_gradients(statistics),
-                                tape.gradient(loss, variables)):
+    for closed, autodiff in zip(
+        rbm.contrastive_divergence_gradients(statistics), tape.gradient(loss, variables)
+    ):
         np.testing.assert_allclose(closed, autodiff, rtol=1e-4, atol=1e-6)
 
 
@@ -160,8 +191,9 @@ def test_train_step_applies_the_closed_form_gradients():
     gradients = [np.asarray(g) for g in rbm.contrastive_divergence_gradients(statistics)]
     rbm.seed_generator.state.assign(state)
     rbm.train_on_batch(v)
-    for variable, start, gradient in zip((rbm.kernel, rbm.visible_bias, rbm.hidden_bias),
-                                         before, gradients):
+    for variable, start, gradient in zip(
+        (rbm.kernel, rbm.visible_bias, rbm.hidden_bias), before, gradients
+    ):
         np.testing.assert_allclose(variable.numpy(), start - 0.1 * gradient, rtol=1e-5, atol=1e-6)
 
 
@@ -199,7 +231,9 @@ def test_pcd_training_on_mnist_improves_likelihood_and_ais_matches_enumeration(b
     rbm.compile(optimizer=keras.optimizers.SGD(0.05, momentum=0.9))
     rbm.build((None, 784))
     pll_before = rbm.pseudo_log_likelihood(held_out[:500])
-    error_before = float(rbm.evaluate(held_out, batch_size=500, verbose=0, return_dict=True)["reconstruction_error"])
+    error_before = float(
+        rbm.evaluate(held_out, batch_size=500, verbose=0, return_dict=True)["reconstruction_error"]
+    )
     history = rbm.fit(train, batch_size=100, epochs=5, verbose=0)
     assert history.history["reconstruction_error"][-1] < 0.5 * error_before
     assert rbm.pseudo_log_likelihood(held_out[:500]) > pll_before + 100
