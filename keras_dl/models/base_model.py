@@ -144,7 +144,9 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
 
         Called by `fit` and `evaluate` with all of the data for arrays and the
         first batch for a `tf.data.Dataset`, as NumPy (`y` None without
-        targets). The default accepts everything.
+        targets). Reading that batch iterates the dataset once more, which
+        moves a reshuffling dataset on to its next order. The default accepts
+        everything.
         """
 
     def _prepare(self, x, y):
