@@ -27,6 +27,7 @@ import sys
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_dl import models
 from keras_dl.testing import (
@@ -139,6 +140,14 @@ def check_export(name, tmp_path):
     endpoints = {"serve": lambda data: model(data, training=False)}
     endpoints.update({endpoint: getattr(model, endpoint) for endpoint in case.export_endpoints})
     assert_export_matches(model, inputs, str(tmp_path), endpoints=endpoints)
+    if hasattr(model, "generate"):  # the seed of the exported generator is optional
+        reloaded = tf.saved_model.load(str(tmp_path / f"{model.name}_savedmodel"))
+        conditional = isinstance(model, models.ConditionalGAN)
+        request = tf.constant([0, 1]) if conditional else tf.constant(2)
+        assert reloaded.generate(request).shape[0] == 2
+        np.testing.assert_allclose(
+            reloaded.generate(request, tf.constant(3)),
+            model.generate(request.numpy() if request.shape else 2, seed=3), atol=1e-5)
 
 
 CELLS = {

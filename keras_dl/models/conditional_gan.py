@@ -131,7 +131,8 @@ class ConditionalGAN(GAN):
     def export_endpoints(self):
         return {
             "generate": (
-                lambda labels, seed: self.generate(labels, seed=seed),
-                [tf.TensorSpec((None,), tf.int32), tf.TensorSpec((), tf.int32)],
+                lambda labels, seed=None: self.generate(labels, seed=seed),
+                [tf.TensorSpec((None,), tf.int32, name="labels")],
+                [tf.TensorSpec((None,), tf.int32, name="labels"), tf.TensorSpec((), tf.int32)],
             )
         }

@@ -1,6 +1,7 @@
 """SavedModel export with the `serve` endpoint and a model's extra endpoints."""
 
 import keras
+import tensorflow as tf
 
 from keras_dl.models.batch_utils import tensor_specs
 
@@ -16,7 +17,9 @@ class SavedModelEndpoints:
         return tensor_specs(self.serving_input_shape)
 
     def export_endpoints(self):
-        """Extra SavedModel endpoints: `{name: (function, input_signature)}`."""
+        """Extra SavedModel endpoints: `{name: (function, input_signature, ...)}`; with
+        several signatures (e.g. with and without an optional argument) the endpoint
+        takes each of them."""
         return {}
 
     def export(self, filepath, format="tf_saved_model", verbose=True, input_signature=None,
@@ -30,6 +33,12 @@ class SavedModelEndpoints:
         # One argument: a tensor, or a list of tensors for multi-input models.
         signature = input_signature or [self.serving_signature()]
         archive.add_endpoint("serve", lambda inputs: self(inputs, training=False), signature)
-        for name, (function, endpoint_signature) in self.export_endpoints().items():
-            archive.add_endpoint(name, function, endpoint_signature)
+        for name, (function, *signatures) in self.export_endpoints().items():
+            if len(signatures) == 1:
+                archive.add_endpoint(name, function, signatures[0])
+                continue
+            traced = tf.function(function)
+            for endpoint_signature in signatures:
+                traced.get_concrete_function(*endpoint_signature)
+            archive.add_endpoint(name, traced)
         archive.write_out(filepath, verbose=verbose)

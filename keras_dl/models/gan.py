@@ -312,5 +312,5 @@ class GAN(BaseModel):
 
     def export_endpoints(self):
         scalar = tf.TensorSpec((), tf.int32)
-        return {"generate": (lambda num_samples, seed: self.generate(num_samples, seed=seed),
-                             [scalar, scalar])}
+        return {"generate": (lambda num_samples, seed=None: self.generate(num_samples, seed=seed),
+                             [scalar], [scalar, scalar])}

@@ -169,6 +169,6 @@ class VariationalAutoencoder(Autoencoder):
             "encode": (lambda x: self.encode(x), [self.serving_signature()]),
             "decode": (lambda codes: self.decode(codes),
                        [tensor_specs((None, self.latent_dim), name="codes")]),
-            "generate": (lambda num_samples, seed: self.generate(num_samples, seed=seed),
-                         [scalar, scalar]),
+            "generate": (lambda num_samples, seed=None: self.generate(num_samples, seed=seed),
+                         [scalar], [scalar, scalar]),
         }
