@@ -285,6 +285,11 @@ class RBM(BaseModel):
         x = np.asarray(x)
         if x.ndim != 2:
             raise ValueError(f"RBM: `x` must have shape (samples, n_visible), received {x.shape}")
+        if self.built and x.shape[1] != self.n_visible:
+            raise ValueError(
+                f"RBM: this RBM has n_visible={self.n_visible}, but `x` has {x.shape[1]} "
+                "features per sample"
+            )
         if x.dtype.kind not in "biuf":
             raise TypeError(f"RBM: `x` must hold numbers, received dtype {x.dtype}")
         if not np.all(np.isfinite(x)):

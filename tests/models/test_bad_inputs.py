@@ -41,6 +41,12 @@ def fit_rbm(x, **kwargs):
     return compiled_rbm(**kwargs).fit(x, epochs=1, verbose=0)
 
 
+def fit_rbm_twice(first, second):
+    rbm = compiled_rbm()
+    rbm.fit(first, epochs=1, verbose=0)
+    rbm.fit(second, epochs=1, verbose=0)
+
+
 def autoencoder(cls=models.Autoencoder, **kwargs):
     return cls(dense(FEATURES, 3, "sigmoid"), dense(3, FEATURES, "sigmoid"), **kwargs)
 
@@ -184,6 +190,8 @@ CASES = {
         ValueError,
         "empty dataset",
     ),
+    "rbm refit on other width": (lambda: fit_rbm_twice(binary(), binary(features=5)), ValueError,
+                                 "n_visible=8"),
     "rbm strings": (lambda: fit_rbm(np.array([["a"] * FEATURES])), TypeError, "numbers"),
     "rbm compiled loss": (
         lambda: models.RBM(4).compile(optimizer="sgd", loss="mse"),
