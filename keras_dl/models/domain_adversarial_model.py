@@ -109,12 +109,17 @@ class DomainAdversarialModel(BaseModel):
 
     The domain classifier may end in a logit (no activation) or in a sigmoid
     (ADAPT's convention): a final sigmoid is detected from its last layer's
-    activation and its probability is trained with a clipped log loss.
+    activation and the loss takes the logits the sigmoid was computed from,
+    as Keras' binary cross-entropy does (`keras_dl.models.heads`).
 
     `fit` takes batches `((x_source, x_target), y_source)`
     (`keras_dl.datasets.domain_adaptation` makes them, balanced and
     reshuffled every epoch) and `compile(optimizer, loss, metrics)` as for a
-    classifier; the loss and metrics apply to the source labels. Logs
+    classifier; the loss and metrics apply to the source labels. Without
+    `loss`, the label loss follows the label classifier's head: sparse
+    categorical cross-entropy of integer labels (of probabilities after a
+    softmax, of logits otherwise), binary cross-entropy for a one-unit head.
+    Logs
     `loss` (the label loss), `domain_loss`, `domain_accuracy` and the
     compiled metrics. `evaluate(x, y)` on a plain labelled set reports the
     label loss and metrics. `call(x)` (endpoint `serve`) predicts labels;
@@ -276,11 +281,15 @@ class DomainAdversarialModel(BaseModel):
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
         if loss is None:
-            raise TypeError(
-                "DomainAdversarialModel.compile() needs the `loss` of the source labels (e.g. "
-                "loss='sparse_categorical_crossentropy'); received no loss"
-            )
+            loss = self.default_label_loss()
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    def default_label_loss(self):
+        """The label loss for `compile` without `loss`, from the label classifier's head."""
+        activation = final_activation(self.label_classifier)
+        if self.label_classifier.output_shape[-1] == 1:
+            return keras.losses.BinaryCrossentropy(from_logits=activation != "sigmoid")
+        return keras.losses.SparseCategoricalCrossentropy(from_logits=activation != "softmax")
 
     def train_step(self, data):
         inputs, labels, _ = keras.utils.unpack_x_y_sample_weight(data)

@@ -211,6 +211,7 @@ CASES = {
         _domains,
         {
             "loss": {"loss": "sparse_categorical_crossentropy"},
+            "no_loss": {},
             "loss_and_metrics": {
                 "loss": "sparse_categorical_crossentropy",
                 "metrics": ["accuracy"],

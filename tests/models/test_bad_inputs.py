@@ -458,8 +458,6 @@ CASES = {
     "cdan one-unit label head": (lambda: models.DomainAdversarialModel(
         dense(FEATURES, 4, "relu"), dense(4, 1, "sigmoid"), dense(4, 1),
         conditioning="multilinear"), ValueError, "one value per class"),
-    "dann compile without loss": (lambda: domain_model().compile(optimizer="adam"), TypeError,
-                                  "loss"),
     "dann fit without labels": (lambda: compiled(domain_model(),
                                                  loss="sparse_categorical_crossentropy").fit(
         (binary(), binary()), verbose=0), ValueError, "((x_source, x_target), y_source)"),
@@ -545,3 +543,17 @@ def test_gan_reads_a_sigmoid_discriminator_through_its_logits():
     scores = [gan(discriminator=head).discriminate(samples, None) for head in (logits_head,
                                                                                 sigmoid_head)]
     np.testing.assert_allclose(scores[1], scores[0], rtol=1e-6)
+
+
+def test_domain_adversarial_model_without_loss_uses_the_head_s_cross_entropy():
+    rng = np.random.default_rng(0)
+    data = ((binary(), binary()), rng.integers(0, 3, 16))
+    weights = domain_model().get_weights()
+    histories = []
+    for loss in (None, "sparse_categorical_crossentropy"):
+        model = domain_model()
+        model.set_weights(weights)
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss=loss)
+        histories.append(model.fit(*data, batch_size=8, epochs=2, verbose=0, shuffle=False))
+    np.testing.assert_allclose(histories[0].history["loss"], histories[1].history["loss"],
+                               rtol=1e-6)
