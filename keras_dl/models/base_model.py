@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_dl.models.batch_utils import first_batch, input_of, num_samples
+from keras_dl.models.batch_utils import batch_size_of, first_batch, input_of, num_samples
 from keras_dl.models.endpoints import SavedModelEndpoints
 from keras_dl.models.loss_trackers import LossTrackers
 from keras_dl.models.non_finite_guard import StopOnNonFinite
@@ -112,7 +112,7 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
 
     def finish_step(self, data, logs, predictions=None):
         """Updates the trackers and the compiled metrics; returns the step's logs."""
-        self.update_trackers(tf.shape(tf.nest.flatten(data)[0])[0], **logs)
+        self.update_trackers(batch_size_of(data), **logs)
         if predictions is not None and keras_compat.compiled_metrics(self) is not None:
             self.compute_metrics(None, *predictions)
         return keras_compat.logs_reducible_across_workers(self.get_metrics_result())
@@ -163,16 +163,15 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
     def _build_compiled_metrics(self, batch):
         """Builds the compiled metrics on the predictions of `compute_objective` (one
         sample, nothing updated: no variable or random state changes)."""
-        metrics = keras_compat.compiled_metrics(self)
-        if metrics is None or metrics.built:
-            return
         x, y = (None if part is None else tf.nest.map_structure(lambda a: a[:1], part)
                 for part in batch)
-        with self.distribute_strategy.scope(), keras.StatelessScope():
-            _, _, predictions = self.compute_objective(x if y is None else (x, y), training=False)
-        if predictions is not None:
-            with self.distribute_strategy.scope():
-                keras_compat.build_compiled_metrics(self, *predictions)
+
+        def predictions():
+            with keras.StatelessScope():
+                return self.compute_objective(x if y is None else (x, y), training=False)[2]
+
+        with self.distribute_strategy.scope():
+            keras_compat.build_compiled_metrics(self, predictions)
 
     def build_from_data(self, x):
         """Builds the model eagerly from the first sample of `x`, if it is not built.

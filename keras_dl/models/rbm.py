@@ -357,9 +357,8 @@ class RBM(BaseModel):
         """sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v)), or None."""
         if not self._sparse():
             return None
-        mean_activation = mean_over_replicas(ops.mean(data_hidden, axis=0))
         return self.sparsity_weight * bernoulli_kl_divergence(
-            self.sparsity_target, mean_activation
+            self.sparsity_target, _mean_activation(data_hidden)
         )
 
     def compute_objective(self, data, training):
@@ -409,9 +408,8 @@ class RBM(BaseModel):
         """d penalty / d mean activation (through the clip of the divergence), or None."""
         if not self._sparse():
             return None
-        mean_activation = mean_over_replicas(ops.mean(data_hidden, axis=0))
         return self.sparsity_weight * bernoulli_kl_divergence_slope(
-            self.sparsity_target, mean_activation
+            self.sparsity_target, _mean_activation(data_hidden)
         )
 
     def train_step(self, data):
@@ -592,3 +590,8 @@ class RBM(BaseModel):
 
     def export_endpoints(self):
         return {"reconstruct": (lambda v: self.reconstruct(v), [self.serving_signature()])}
+
+
+def _mean_activation(hidden_probabilities):
+    """rho_hat_j, the mean of P(h_j = 1 | v) over the global batch (all replicas)."""
+    return mean_over_replicas(ops.mean(hidden_probabilities, axis=0))

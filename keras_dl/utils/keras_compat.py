@@ -21,8 +21,9 @@ def compiled_metrics(model):
     return model._compile_metrics
 
 
-def build_compiled_metrics(model, y_true, y_pred):
-    """Builds the compiled metrics on the pair a model's objective compares.
+def build_compiled_metrics(model, predictions_fn):
+    """Builds the compiled metrics, if any and not built yet, on the pair
+    `predictions_fn()` returns (`(y_true, y_pred)`, or None for no metrics pair).
 
     Keras builds them when it first sees a batch, from `(y, model(x))`
     (`Trainer._symbolic_build` under a strategy). For models whose metrics
@@ -31,8 +32,11 @@ def build_compiled_metrics(model, y_true, y_pred):
     pair, so that Keras leaves them as they are (`CompileMetrics.build`).
     """
     metrics = compiled_metrics(model)
-    if metrics is not None and not metrics.built:
-        metrics.build(y_true, y_pred)
+    if metrics is None or metrics.built:
+        return
+    predictions = predictions_fn()
+    if predictions is not None:
+        metrics.build(*predictions)
 
 
 def logits_of_sigmoid(outputs):
