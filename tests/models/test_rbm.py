@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from keras_dl.datasets import load_idx
 from keras_dl.models import RBM
+from keras_dl.testing.model_checks import two_replica_strategy
 
 MNIST_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data", "mnist")
 MNIST_IMAGES = os.path.join(MNIST_DIR, "t10k-images-idx3-ubyte.gz")
@@ -195,6 +196,27 @@ def test_train_step_applies_the_closed_form_gradients():
         (rbm.kernel, rbm.visible_bias, rbm.hidden_bias), before, gradients
     ):
         np.testing.assert_allclose(variable.numpy(), start - 0.1 * gradient, rtol=1e-5, atol=1e-6)
+
+
+def test_compile_runs_several_steps_per_call_on_one_replica_with_the_same_result():
+    v = (np.random.default_rng(3).uniform(size=(200, 6)) > 0.5).astype("float32")
+    kernels = {}
+    for steps_per_execution in (None, 1):
+        rbm = RBM(4, persistent=True, num_persistent_chains=10, seed=5)
+        rbm.compile(optimizer=keras.optimizers.SGD(0.1), steps_per_execution=steps_per_execution)
+        rbm.fit(v, batch_size=10, epochs=2, shuffle=False, verbose=0)
+        kernels[rbm.steps_per_execution] = rbm.kernel.numpy()
+    assert sorted(kernels) == [1, 32]
+    # The persistent chains start at the first batch and the draws follow the
+    # seed generator whatever the steps per call.
+    np.testing.assert_allclose(kernels[32], kernels[1], rtol=1e-5, atol=1e-6)
+
+
+def test_compile_keeps_one_step_per_call_under_two_replicas():
+    with two_replica_strategy().scope():
+        rbm = RBM(4, seed=0)
+        rbm.compile(optimizer="sgd")
+    assert rbm.steps_per_execution == 1
 
 
 def test_bad_arguments_are_named():
