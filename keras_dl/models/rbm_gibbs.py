@@ -11,7 +11,6 @@ Random numbers come from a `draw` object with `uniform(shape)` and
 
 import collections
 
-import keras
 import tensorflow as tf
 from keras import ops
 
