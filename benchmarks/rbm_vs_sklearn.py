@@ -17,7 +17,9 @@ loaded into one of our RBMs; its own `score_samples` flips one random unit per
 sample and is noisy), and the GEMM-bound limit: the time of the step's matrix
 products alone, each timed with NumPy's BLAS and TensorFlow (the faster
 counts) at the step's shapes in this process, with our epoch as a fraction of
-it.
+it. For scale it also times the least TensorFlow can run for the same update
+(`minimal_step_seconds`: scikit-learn's five products and two draws, no logs,
+no Keras), which bounds what any TensorFlow step reaches on this machine.
 
 If `OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE` is set the script re-executes
 itself without them, so that NumPy's OpenBLAS picks its own kernel for this
@@ -109,6 +111,46 @@ def product_seconds(m, k, n, repeats):
     return min(best)
 
 
+def minimal_step_seconds(train, batch, hidden, learning_rate, epochs=3):
+    """Median seconds per epoch of the least a TensorFlow PCD-1 step can run: scikit-learn's
+    five products and two draws in one `tf.function` over all batches, no logs, no
+    Keras (the floor of TensorFlow's per-operation cost on this machine)."""
+    steps = len(train) // batch
+    batches = tf.constant(train[: steps * batch].reshape(steps, batch, -1))
+    kernel = tf.Variable(tf.random.normal((train.shape[1], hidden), 0.0, 0.01, seed=0))
+    visible_bias = tf.Variable(tf.zeros(train.shape[1]))
+    hidden_bias = tf.Variable(tf.zeros(hidden))
+    chains = tf.Variable(train[:batch])
+
+    @tf.function
+    def epoch():
+        for step in tf.range(steps):
+            v = batches[step]
+            data_hidden = tf.sigmoid(v @ kernel + hidden_bias)
+            chain_hidden = tf.sigmoid(chains @ kernel + hidden_bias)
+            sampled = tf.cast(tf.random.stateless_uniform(tf.shape(chain_hidden), [step, 0])
+                              < chain_hidden, tf.float32)
+            mean = tf.sigmoid(tf.matmul(sampled, kernel, transpose_b=True) + visible_bias)
+            v_model = tf.cast(tf.random.stateless_uniform(tf.shape(mean), [step, 1]) < mean,
+                              tf.float32)
+            model_hidden = tf.sigmoid(v_model @ kernel + hidden_bias)
+            update = tf.matmul(tf.concat([v, v_model], 0),
+                               tf.concat([data_hidden, -model_hidden], 0), transpose_a=True)
+            kernel.assign_add(learning_rate / batch * update)
+            visible_bias.assign_add(learning_rate * tf.reduce_mean(v - v_model, 0))
+            hidden_bias.assign_add(learning_rate * tf.reduce_mean(data_hidden - model_hidden, 0))
+            chains.assign(v_model)
+
+    epoch()
+    timings = []
+    for _ in range(epochs):
+        started = time.perf_counter()
+        epoch()
+        kernel.numpy()
+        timings.append(time.perf_counter() - started)
+    return float(np.median(timings))
+
+
 def step_products(batch, visible, hidden):
     """Our PCD-1 step's matrix products (m, k, n), `batch` chains: the data's hidden
     units, its reconstruction, the chains' hidden and visible units, the new
@@ -136,11 +178,13 @@ def run_setting(train, test, batch, hidden, args):
     steps = int(np.ceil(len(train) / batch))
     limit = steps * sum(product_seconds(*shape, repeats=max(20, 2000 // batch))
                         for shape in step_products(batch, train.shape[1], hidden))
+    minimal = minimal_step_seconds(train, batch, hidden, learning_rate)
     evaluator = RBM(hidden)
     evaluator.build((None, train.shape[1]))
     load_weights(evaluator, reference.components_.T, reference.intercept_visible_,
                  reference.intercept_hidden_)
-    print(f"batch {batch:3d}, lr {learning_rate}, {hidden:3d} hidden: "
+    print(f"batch {batch:3d}, lr {learning_rate}, {hidden:3d} hidden, steps_per_execution "
+          f"{ours.steps_per_execution}: "
           f"keras_dl {np.median(ours_seconds):.3f} s/epoch "
           f"({ours_seconds.min():.3f}-{ours_seconds.max():.3f}), "
           f"scikit-learn {np.median(sklearn_seconds):.3f} "
@@ -149,7 +193,9 @@ def run_setting(train, test, batch, hidden, args):
           f"PLL keras_dl {ours.pseudo_log_likelihood(test):.2f}, "
           f"scikit-learn {evaluator.pseudo_log_likelihood(test):.2f}; "
           f"GEMM-bound limit {limit:.3f} s/epoch, ours at "
-          f"{100 * limit / np.median(ours_seconds):.0f}% of it")
+          f"{100 * limit / np.median(ours_seconds):.0f}% of it; minimal TensorFlow step "
+          f"{minimal:.3f} s/epoch ({100 * limit / minimal:.0f}% of the limit, "
+          f"{np.median(sklearn_seconds) / minimal:.2f}x scikit-learn)")
 
 
 def main():
