@@ -17,38 +17,26 @@ ADVICE = (
 class StopOnNonFinite(keras.callbacks.Callback):
     """Raises `NonFiniteLossError` at the first non-finite logged value or weight.
 
-    Each batch's logs are read when the next batch ends (and at the end of
-    the epoch), so that reading them never waits for a step in flight: the
-    check costs no pipelining, and training stops at most one step late.
-    Logged values alone can hide NaN weights (a ReLU fused into a matrix
-    product maps NaN to 0 on some CPU kernels), so the weights are checked
-    too, at the end of every epoch and of training.
+    The callback is `async_safe`: when every callback of `fit` is, Keras
+    hands each batch's logs to its callbacks on a worker thread, so reading
+    them never holds up the next step, and the error reaches `fit` at a
+    later batch end or at the end of the epoch (a callback that is not
+    async-safe makes Keras read the logs on the main thread after every
+    step, for all callbacks). Logged values alone can hide NaN weights (a
+    ReLU fused into a matrix product maps NaN to 0 on some CPU kernels), so
+    the weights are checked too, at the end of every epoch and of training.
     """
+
+    async_safe = True
 
     def __init__(self):
         super().__init__()
         self.epoch = 0
-        self.pending = None
 
     def on_epoch_begin(self, epoch, logs=None):
         self.epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        self._check_pending()
-        self.pending = (batch, logs)
-
-    def on_epoch_end(self, epoch, logs=None):
-        self._check_pending()
-        self._check_weights(f"at the end of epoch {epoch + 1}")
-
-    def on_train_end(self, logs=None):
-        self._check_weights("at the end of training")
-
-    def _check_pending(self):
-        if self.pending is None:
-            return
-        batch, logs = self.pending
-        self.pending = None
         for name, value in (logs or {}).items():
             value = np.asarray(value)
             if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
@@ -56,6 +44,12 @@ class StopOnNonFinite(keras.callbacks.Callback):
                     f"{self.model.name}: training produced a non-finite {name} ({value}) at "
                     f"epoch {self.epoch + 1}, batch {batch + 1}. {ADVICE}"
                 )
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._check_weights(f"at the end of epoch {epoch + 1}")
+
+    def on_train_end(self, logs=None):
+        self._check_weights("at the end of training")
 
     def _check_weights(self, when):
         for variable in self.model.weights:
