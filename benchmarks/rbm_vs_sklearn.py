@@ -8,7 +8,9 @@ scikit-learn's digits when absent), over a grid: batch 10 (learning rate 0.1,
 scikit-learn's default batch) and batch 100 (0.05), 64 and 256 hidden units.
 
 Each setting runs one `fit` of our RBM whose epochs alternate with epochs of
-scikit-learn's (its `fit` loop, run by a callback after each of our epochs):
+scikit-learn's (its `fit` loop, run by a callback after each of our epochs,
+with an untimed pause of 0.3 s on each side so that neither side's idle
+threads still spin while the other is timed):
 after one warm-up epoch each (ours traces), `--pairs` pairs, and the script
 prints both median seconds per epoch, the median and range of the per-pair
 ratios (scikit-learn time / ours), both models' exact pseudo-log-likelihood on
@@ -55,6 +57,9 @@ from timing import EpochTimes
 from keras_dl.models import RBM
 
 LEARNING_RATES = {10: 0.1, 100: 0.05}
+# A pause between the two sides' epochs, untimed: idle OpenBLAS threads spin for a
+# while after a product and slowed the next TensorFlow epoch by ~8% on 2 cores.
+IDLE_SECONDS = 0.3
 
 
 def load_weights(rbm, kernel, visible_bias, hidden_bias):
@@ -76,6 +81,7 @@ class SklearnEpochs(keras.callbacks.Callback):
         self.rng = np.random.RandomState(1)
 
     def on_epoch_end(self, epoch, logs=None):
+        time.sleep(IDLE_SECONDS)
         started = time.perf_counter()
         if epoch == 0:
             self.reference.fit(self.x)
@@ -83,6 +89,7 @@ class SklearnEpochs(keras.callbacks.Callback):
             for batch_slice in self.slices:
                 self.reference._fit(self.x[batch_slice], self.rng)
         self.seconds.append(time.perf_counter() - started)
+        time.sleep(IDLE_SECONDS)
 
 
 def product_seconds(m, k, n, repeats):

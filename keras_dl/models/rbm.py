@@ -65,7 +65,7 @@ class RBM(BaseModel):
     A step of an RBM (batch 10 or 100, a few hundred hidden units) costs
     less than Keras' own work per compiled call, so `compile` runs
     `steps_per_execution=32` steps per call by default on one replica
-    (2.7x faster epochs at batch 10 on a 2-core CPU,
+    (2.5-2.8x faster epochs at batch 10 on a 2-core CPU,
     `benchmarks/RESULTS.md`; 1 under a multi-replica strategy, where Keras'
     multi-step loop fails). Batch-level callbacks then run after every 32nd
     batch (`StopOnNonFinite` stops at most 31 steps after a non-finite
