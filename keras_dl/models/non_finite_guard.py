@@ -42,8 +42,17 @@ class StopOnNonFinite(keras.callbacks.Callback):
             if value.dtype.kind == "f" and not np.all(np.isfinite(value)):
                 raise NonFiniteLossError(
                     f"{self.model.name}: training produced a non-finite {name} ({value}) at "
-                    f"epoch {self.epoch + 1}, batch {batch + 1}. {ADVICE}"
+                    f"epoch {self.epoch + 1}, {self._batches_ending_at(batch)}. {ADVICE}"
                 )
+
+    def _batches_ending_at(self, batch):
+        """"batch N", or "batches M-N" for the steps of one multi-step call (Keras numbers
+        a call by its last step, even past the end of the epoch)."""
+        last = batch + 1
+        if self.params and self.params.get("steps"):
+            last = min(last, self.params["steps"])
+        first = last - (getattr(self.model, "steps_per_execution", 1) or 1) + 1
+        return f"batch {last}" if first >= last else f"batches {max(first, 1)}-{last}"
 
     def on_epoch_end(self, epoch, logs=None):
         self._check_weights(f"at the end of epoch {epoch + 1}")

@@ -49,3 +49,23 @@ def test_the_weight_check_names_the_variable_and_the_epoch():
     with pytest.raises(models.NonFiniteLossError,
                        match="bias holds 6 non-finite values at the end of epoch 3"):
         guard.on_epoch_end(2)
+
+
+def test_the_error_names_the_batch_of_the_first_non_finite_loss():
+    encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4)])
+    decoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6)])
+    model = models.Autoencoder(encoder, decoder)
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.random.default_rng(2).uniform(size=(32, 6)).astype("float32")
+    x[17, 0] = np.nan  # the third batch of 8
+    with pytest.raises(models.NonFiniteLossError, match="at epoch 1, batch 3\\."):
+        model.fit(x, batch_size=8, epochs=2, shuffle=False, verbose=0)
+
+
+def test_with_several_steps_per_call_the_error_names_the_call_s_batches():
+    # The RBM runs 32 steps per call by default; an epoch of 30 batches is one call.
+    rbm = models.RBM(4, visible="gaussian", seed=0)
+    rbm.compile(optimizer=keras.optimizers.SGD(1e6))
+    x = 100.0 * np.random.default_rng(1).normal(size=(300, 20)).astype("float32")
+    with pytest.raises(models.NonFiniteLossError, match="at epoch 1, batches 1-30\\."):
+        rbm.fit(x, batch_size=10, epochs=3, verbose=0)
