@@ -197,6 +197,14 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
         self._prepare(x, y)
         return super().evaluate(x, y, *args, **kwargs)
 
+    def train_on_batch(self, x, y=None, *args, **kwargs):
+        self._prepare(x, y)
+        return super().train_on_batch(x, y, *args, **kwargs)
+
+    def test_on_batch(self, x, y=None, *args, **kwargs):
+        self._prepare(x, y)
+        return super().test_on_batch(x, y, *args, **kwargs)
+
     # Saving --------------------------------------------------------------------
 
     def get_config(self):

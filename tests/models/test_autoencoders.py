@@ -57,6 +57,16 @@ def test_non_finite_training_stops_with_a_clear_error():
         autoencoder.fit(x, batch_size=8, epochs=2, verbose=0, shuffle=False)
 
 
+def test_train_and_test_on_batch_before_fit_build_the_model():
+    model = models.Autoencoder(dense(6, 3, "relu"), dense(3, 6))
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).uniform(size=(8, 6)).astype("float32")
+    first = model.train_on_batch(x, return_dict=True)["loss"]
+    for _ in range(20):
+        model.train_on_batch(x)
+    assert model.test_on_batch(x, return_dict=True)["loss"] < first
+
+
 def test_encoder_and_decoder_must_be_keras_objects():
     with pytest.raises(TypeError, match="encoder"):
         models.Autoencoder(lambda x: x, dense(2, 4))
