@@ -13,9 +13,10 @@ TensorFlow operation of the training function, grouped as
 
 and the step's wall-clock time (`fit` with the profiler off, median of
 three epochs). The profiler traces only operations it deems expensive and
-adds its own cost to each; the untraced rest of a step (the executor's work
-per operation, Keras' loop, the input pipeline) is the wall time minus the
-traced time, so the shares are of traced time and the wall time stands apart.
+adds its own cost to each, so the traced time can exceed the wall time: read
+the groups as shares of the traced time, and the wall time apart from them.
+The untraced work (the executor's per-operation cost, Keras' loop, the input
+pipeline) shows in `rbm_step_breakdown.py` instead.
 
 Workloads: `rbm` (784-256 PCD-1 on binarised MNIST, batch 10 and 100, our
 default `steps_per_execution`), `rbm-cd` (CD-1, batch 100), `dann` (the

@@ -2,7 +2,7 @@
 
 The RBM (PCD-1, SGD, binarised MNIST) is fitted beside variants that each
 drop one more part of the step, all in one process, epochs alternating
-(three rounds after a warm-up, medians):
+(`--rounds`, 3 by default, after a warm-up; medians):
 
 1. `RBM`: the step as shipped;
 2. without recording the data sums for AIS (`seen_visible_sum`);
@@ -18,7 +18,7 @@ then fitted from a `tf.data.Dataset` of the same arrays (`from_tensor_slices(x)
 .batch(batch)`), which shows what Keras' NumPy input pipeline costs at small
 batches.
 
-Run: python benchmarks/rbm_step_breakdown.py [--hidden 64] [--batch-size 10]
+Run: python benchmarks/rbm_step_breakdown.py [--hidden 64] [--batch-size 10] [--rounds 3]
 """
 
 import argparse

@@ -46,13 +46,16 @@ class StopOnNonFinite(keras.callbacks.Callback):
                 )
 
     def _batches_ending_at(self, batch):
-        """"batch N", or "batches M-N" for the steps of one multi-step call (Keras numbers
-        a call by its last step, even past the end of the epoch)."""
-        last = batch + 1
-        if self.params and self.params.get("steps"):
-            last = min(last, self.params["steps"])
-        first = last - (getattr(self.model, "steps_per_execution", 1) or 1) + 1
-        return f"batch {last}" if first >= last else f"batches {max(first, 1)}-{last}"
+        """"batch N", or "batches M-N" for the steps of one multi-step call: Keras numbers
+        a call by its last step, `batch`, even past the end of the epoch."""
+        steps_per_call = getattr(self.model, "steps_per_execution", 1) or 1
+        first, last = batch + 2 - steps_per_call, batch + 1
+        steps = (self.params or {}).get("steps")
+        if steps:
+            last = min(last, steps)
+        if first >= last:
+            return f"batch {last}"
+        return f"batches {first}-{last}" + ("" if steps else " (or fewer: the data may end sooner)")
 
     def on_epoch_end(self, epoch, logs=None):
         self._check_weights(f"at the end of epoch {epoch + 1}")

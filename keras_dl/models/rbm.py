@@ -67,9 +67,13 @@ class RBM(BaseModel):
     `steps_per_execution=32` steps per call by default on one replica
     (2.5-2.8x faster epochs at batch 10 on a 2-core CPU,
     `benchmarks/RESULTS.md`; 1 under a multi-replica strategy, where Keras'
-    multi-step loop fails). Batch-level callbacks then run after every 32nd
-    batch (`StopOnNonFinite` stops at most 31 steps after a non-finite
-    value); pass `steps_per_execution=1` to see every batch.
+    multi-step loop fails). Batch-level callbacks then run once per call,
+    numbered by its last step (a progress bar may show 32/30 before 30/30),
+    `keras.callbacks.TensorBoard(update_freq="batch")` writes one point per
+    call and `StopOnNonFinite` names the call's batches; pass
+    `steps_per_execution=1` to see every batch. The default is saved as the
+    default: a `.keras` file loaded under another strategy takes that
+    strategy's.
 
     Evaluation: `pseudo_log_likelihood` (exact, over all visible units),
     `exact_log_partition` (enumeration), `log_partition` (annealed
@@ -153,6 +157,7 @@ class RBM(BaseModel):
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, steps_per_execution=None,
                 **kwargs):
+        self._default_steps_per_execution = steps_per_execution is None
         if steps_per_execution is None:
             # Keras' multi-step loop fails under a multi-replica strategy (Keras 3.15,
             # TensorFlow 2.21: "You must feed a value for placeholder tensor").
@@ -160,6 +165,14 @@ class RBM(BaseModel):
             steps_per_execution = DEFAULT_STEPS_PER_EXECUTION if single else 1
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics,
                         steps_per_execution=steps_per_execution, **kwargs)
+
+    def get_compile_config(self):
+        """Keras' compile config; a default `steps_per_execution` is saved as the default
+        (None), so that a model loaded under another strategy takes that strategy's."""
+        config = super().get_compile_config()
+        if config is not None and getattr(self, "_default_steps_per_execution", False):
+            config["steps_per_execution"] = None
+        return config
 
     def build(self, input_shape):
         if len(input_shape) != 2 or input_shape[-1] is None:

@@ -69,3 +69,20 @@ def test_with_several_steps_per_call_the_error_names_the_call_s_batches():
     x = 100.0 * np.random.default_rng(1).normal(size=(300, 20)).astype("float32")
     with pytest.raises(models.NonFiniteLossError, match="at epoch 1, batches 1-30\\."):
         rbm.fit(x, batch_size=10, epochs=3, verbose=0)
+
+
+@pytest.mark.parametrize("steps_per_execution, nan_row, expected", [
+    (16, 8 * 23, "batches 17-25"),  # the second call runs batches 17-25 of 25
+    (8, 8 * 24, "batch 25"),  # the last call runs batch 25 alone
+    (4, 8 * 5, "batches 5-8"),
+])
+def test_the_error_names_the_batches_of_the_call_that_saw_the_first_non_finite_loss(
+        steps_per_execution, nan_row, expected):
+    encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(4)])
+    decoder = keras.Sequential([keras.Input((4,)), keras.layers.Dense(6)])
+    model = models.Autoencoder(encoder, decoder)
+    model.compile(optimizer="sgd", loss="mse", steps_per_execution=steps_per_execution)
+    x = np.random.default_rng(3).uniform(size=(200, 6)).astype("float32")
+    x[nan_row, 0] = np.nan
+    with pytest.raises(models.NonFiniteLossError, match=f"at epoch 1, {expected}\\."):
+        model.fit(x, batch_size=8, epochs=2, shuffle=False, verbose=0)

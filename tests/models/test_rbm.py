@@ -219,6 +219,35 @@ def test_compile_keeps_one_step_per_call_under_two_replicas():
     assert rbm.steps_per_execution == 1
 
 
+def test_train_on_batch_before_fit_builds_the_model_and_checks_the_data():
+    rbm = RBM(4, persistent=True, num_persistent_chains=5, seed=0)
+    rbm.compile(optimizer=keras.optimizers.SGD(0.1))
+    v = (np.random.default_rng(4).uniform(size=(10, 6)) > 0.5).astype("float32")
+    logs = rbm.train_on_batch(v, return_dict=True)
+    assert set(logs) == {"reconstruction_error", "free_energy_gap"}
+    # The chains started at the batch's samples and moved on by one Gibbs step.
+    assert float(rbm.persistent_chains_started.numpy()) == 1.0
+    assert set(np.unique(rbm.persistent_chains.numpy())) == {0.0, 1.0}
+    with pytest.raises(ValueError, match="values in \\[0, 1\\]"):
+        rbm.train_on_batch(255.0 * v)
+
+
+def test_a_model_saved_on_one_replica_takes_one_step_per_call_under_two(tmp_path):
+    v = (np.random.default_rng(5).uniform(size=(40, 6)) > 0.5).astype("float32")
+    rbm = RBM(4, seed=0)
+    rbm.compile(optimizer=keras.optimizers.SGD(0.1))
+    rbm.fit(v, batch_size=10, verbose=0)
+    rbm.save(tmp_path / "rbm.keras")
+    with two_replica_strategy().scope():
+        loaded = keras.saving.load_model(tmp_path / "rbm.keras")
+    assert loaded.steps_per_execution == 1
+    loaded.fit(v, batch_size=10, verbose=0)
+    # An explicit choice is kept.
+    rbm.compile(optimizer=keras.optimizers.SGD(0.1), steps_per_execution=4)
+    rbm.save(tmp_path / "explicit.keras")
+    assert keras.saving.load_model(tmp_path / "explicit.keras").steps_per_execution == 4
+
+
 def test_bad_arguments_are_named():
     for kwargs, error, argument in [
         ({"n_hidden": 0}, ValueError, "n_hidden"),
