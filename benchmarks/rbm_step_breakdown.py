@@ -79,7 +79,8 @@ class EmptyStep(RBM):
         return {"nothing": ops.zeros(())}
 
 
-def median_epoch(model, data, batch_size, rounds):
+def epoch_seconds(model, data, batch_size, rounds):
+    """The seconds of each of `rounds` one-epoch fits."""
     timer, seconds = EpochTimes(), []
     for _ in range(rounds):
         model.fit(data, batch_size=batch_size, epochs=1, verbose=0, callbacks=[timer])
@@ -107,7 +108,7 @@ def main():
     seconds = {name: [] for name in models}
     for _ in range(args.rounds):
         for name, model in models.items():
-            seconds[name] += median_epoch(model, x, args.batch_size, 1)
+            seconds[name] += epoch_seconds(model, x, args.batch_size, 1)
     print(f"RBM 784-{args.hidden} PCD-1, batch {args.batch_size}, {len(x)} digits, "
           f"steps_per_execution {models['RBM'].steps_per_execution}; median s/epoch of "
           f"{args.rounds} alternating rounds")
@@ -116,7 +117,7 @@ def main():
     batches = tf.data.Dataset.from_tensor_slices(x).batch(args.batch_size)
     for name in ("RBM", "EmptyStep"):
         models[name].fit(batches, epochs=1, verbose=0)
-        values = median_epoch(models[name], batches, None, args.rounds)
+        values = epoch_seconds(models[name], batches, None, args.rounds)
         print(f"  {name:<22} tf.data      {np.median(values):.3f}")
 
 

@@ -170,7 +170,7 @@ class RBM(BaseModel):
         """Keras' compile config; a default `steps_per_execution` is saved as the default
         (None), so that a model loaded under another strategy takes that strategy's."""
         config = super().get_compile_config()
-        if config is not None and getattr(self, "_default_steps_per_execution", False):
+        if config is not None and self._default_steps_per_execution:
             config["steps_per_execution"] = None
         return config
 
