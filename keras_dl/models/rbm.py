@@ -20,13 +20,38 @@ VISIBLE_UNITS = ("bernoulli", "gaussian")
 # Steps per compiled call unless `compile` is told otherwise (one replica only).
 DEFAULT_STEPS_PER_EXECUTION = 32
 
-ChainStatistics = collections.namedtuple(
-    "ChainStatistics",
-    "v_data data_preactivation data_hidden reconstruction v_model model_preactivation",
-)
-ChainStatistics.__doc__ = """What one CD-k/PCD update computes: the data, its hidden
-pre-activations and P(h | v_data), its one-step reconstruction, the chains' ends `v_model`
-and their hidden pre-activations."""
+class ChainStatistics(collections.namedtuple(
+    "ChainStatistics", "visible preactivation hidden reconstruction num_data row_weights"
+)):
+    """What one CD-k/PCD update computes, data rows first: `visible` stacks the data
+    and the chains' ends `v_model`, `preactivation` and `hidden` are their `c + v'W`
+    and `P(h | v)`, `reconstruction` is the data's one-step reconstruction, `num_data`
+    the number of data rows and `row_weights` `-1 / B` for each of the `B` data rows
+    and `1 / M` for each of the `M` chains: the weights under which a sum over rows is
+    `mean(chains) - mean(data)`."""
+
+    __slots__ = ()
+
+    @property
+    def v_data(self):
+        return self.visible[: self.num_data]
+
+    @property
+    def v_model(self):
+        return self.visible[self.num_data:]
+
+    @property
+    def data_hidden(self):
+        return self.hidden[: self.num_data]
+
+
+def chain_statistics(visible, preactivation, hidden, reconstruction, num_data):
+    """`ChainStatistics` of the stacked rows, with their weights."""
+    rows = ops.shape(visible)[0]
+    data_rows = ops.cast(num_data, "float32")
+    row_weights = ops.where(ops.arange(rows) < num_data, -1.0 / data_rows,
+                            1.0 / (ops.cast(rows, "float32") - data_rows))
+    return ChainStatistics(visible, preactivation, hidden, reconstruction, num_data, row_weights)
 
 
 def sigmoid_derivative(probabilities):
@@ -201,8 +226,9 @@ class RBM(BaseModel):
             name="seen_count", shape=(), initializer="zeros", trainable=False, aggregation="sum"
         )
         if self.persistent:
+            # The chains' hidden states (see `_persistent_chain_statistics`).
             self.persistent_chains = self.add_weight(
-                name="persistent_chains", shape=(self.num_persistent_chains, self.n_visible),
+                name="persistent_chains", shape=(self.num_persistent_chains, self.n_hidden),
                 initializer="zeros", trainable=False, aggregation="only_first_replica",
             )
             self.persistent_chains_started = self.add_weight(
@@ -245,7 +271,7 @@ class RBM(BaseModel):
         """-b'v (Bernoulli) or ||v - b||^2 / 2 (Gaussian), per sample."""
         if self.visible == "gaussian":
             return 0.5 * ops.sum(ops.square(v - self.visible_bias), axis=-1)
-        return -ops.sum(v * self.visible_bias, axis=-1)
+        return -ops.matmul(v, self.visible_bias[:, None])[:, 0]
 
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
@@ -332,12 +358,14 @@ class RBM(BaseModel):
             )
 
     def _chain_statistics(self, v_data, training):
-        """One update's `ChainStatistics`: the data's hidden pre-activations, the end of
-        the Gibbs chains (from the data for CD-k, persistent for PCD) with theirs, and
-        the data's one-step reconstruction."""
+        """One update's `ChainStatistics`: the end of the Gibbs chains (from the data for
+        CD-k, persistent for PCD), the data's one-step reconstruction, and the hidden
+        pre-activations and probabilities of both."""
         if training:
             self.seen_visible_sum.assign_add(ops.sum(v_data, axis=0))
             self.seen_count.assign_add(ops.cast(ops.shape(v_data)[0], "float32"))
+        if training and self.persistent:
+            return self._persistent_chain_statistics(v_data)
         weights = self.parameters()
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
         data_preactivation = rbm_gibbs.hidden_preactivation(weights, v_data)
@@ -347,28 +375,48 @@ class RBM(BaseModel):
         reconstruction = rbm_gibbs.visible_mean(
             weights, rbm_gibbs.sample_bernoulli(data_hidden, draw)
         )
-        if training and self.persistent:
-            # The chains start at training samples on the first update.
-            v_model = ops.cond(
-                self.persistent_chains_started > 0,
-                lambda: ops.convert_to_tensor(self.persistent_chains),
-                lambda: ops.take(v_data, ops.arange(self.num_persistent_chains)
-                                 % ops.shape(v_data)[0], axis=0),
-            )
-            chain_steps = self.cd_steps
-        else:
-            v_model = rbm_gibbs.sample_visible(weights, reconstruction, draw)
-            chain_steps = self.cd_steps - 1
-        for _ in range(chain_steps):
+        v_model = rbm_gibbs.sample_visible(weights, reconstruction, draw)
+        for _ in range(self.cd_steps - 1):
             v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
-        if training and self.persistent:
-            self.persistent_chains.assign(v_model)
-            self.persistent_chains_started.assign(1.0)
         v_model = ops.stop_gradient(v_model)
-        return ChainStatistics(
-            v_data, data_preactivation, data_hidden, reconstruction,
-            v_model, rbm_gibbs.hidden_preactivation(weights, v_model),
+        model_preactivation = rbm_gibbs.hidden_preactivation(weights, v_model)
+        return chain_statistics(
+            ops.concatenate([v_data, v_model], axis=0),
+            ops.concatenate([data_preactivation, model_preactivation], axis=0),
+            ops.concatenate([data_hidden, ops.sigmoid(model_preactivation)], axis=0),
+            reconstruction,
+            ops.shape(v_data)[0],
         )
+
+    def _persistent_chain_statistics(self, v_data):
+        """PCD: the chains keep their hidden states across updates (as scikit-learn's
+        BernoulliRBM and the deeplearning.net tutorial do), so the data and the chains'
+        new visible states share one product to their hidden units, whose draw gives
+        both the reconstruction's hidden states and the chains' next ones."""
+        weights = self.parameters()
+        draw = rbm_gibbs.SeededDraw(self.seed_generator)
+        num_data = ops.shape(v_data)[0]
+        # The chains start from training samples on the first update.
+        chain_hidden = ops.cond(
+            self.persistent_chains_started > 0,
+            lambda: ops.convert_to_tensor(self.persistent_chains),
+            lambda: rbm_gibbs.sample_bernoulli(ops.sigmoid(rbm_gibbs.hidden_preactivation(
+                weights, ops.take(v_data, ops.arange(self.num_persistent_chains) % num_data,
+                                  axis=0))), draw),
+        )
+        v_model = rbm_gibbs.sample_visible(
+            weights, rbm_gibbs.visible_mean(weights, chain_hidden), draw
+        )
+        for _ in range(self.cd_steps - 1):
+            v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
+        visible = ops.concatenate([v_data, ops.stop_gradient(v_model)], axis=0)
+        preactivation = rbm_gibbs.hidden_preactivation(weights, visible)
+        hidden = ops.sigmoid(preactivation)
+        hidden_states = rbm_gibbs.sample_bernoulli(hidden, draw)
+        self.persistent_chains.assign(hidden_states[num_data:])
+        self.persistent_chains_started.assign(1.0)
+        reconstruction = rbm_gibbs.visible_mean(weights, hidden_states[:num_data])
+        return chain_statistics(visible, preactivation, hidden, reconstruction, num_data)
 
     def _logs(self, statistics):
         """The step's logs and compiled-metric predictions, from its own products."""
@@ -379,9 +427,8 @@ class RBM(BaseModel):
 
     def _free_energy_gap(self, statistics):
         """mean F(v_data) - mean F(v_model)."""
-        return ops.mean(self._free_energy(statistics.v_data, statistics.data_preactivation)) - (
-            ops.mean(self._free_energy(statistics.v_model, statistics.model_preactivation))
-        )
+        free_energy = self._free_energy(statistics.visible, statistics.preactivation)
+        return -ops.sum(statistics.row_weights * free_energy)
 
     def _sparse(self):
         return self.sparsity_target is not None and self.sparsity_weight > 0
@@ -407,34 +454,32 @@ class RBM(BaseModel):
         penalty = self._sparsity_penalty(statistics.data_hidden)
         return loss if penalty is None else loss + penalty
 
-    def contrastive_divergence_gradients(self, statistics):
+    def contrastive_divergence_gradients(self, statistics, scale=1.0):
         """The gradients of `compute_objective`'s loss for `(kernel, visible_bias,
-        hidden_bias)`, in closed form.
+        hidden_bias)`, in closed form, times `scale`.
 
-        With `g_data = (-P(h | v_data) + s * P(h | v_data) (1 - P(h | v_data))) / B`
+        With the rows' weights `w` (`-1 / B` for the `B` data rows, `1 / M` for
+        the `M` chains), `g = w P(h | v) + [s P(h | v_data) (1 - P(h | v_data)) / B; 0]`
         (`s` the sparsity penalty's derivative in the mean activation, 0 without
-        it) and `g_model = P(h | v_model) / M` for `B` data rows and `M` chains:
-        `dW = [v_data; v_model]' [g_data; g_model] + weight_decay * W` (one
-        product), `db = mean v_model - mean v_data` (Bernoulli and Gaussian units
-        alike) and `dc = sum g_data + sum g_model`.
+        it): `dW = [v_data; v_model]' g + weight_decay * W` (one product),
+        `db = w' [v_data; v_model] = mean v_model - mean v_data` (Bernoulli and
+        Gaussian units alike) and `dc = sum g`.
         """
-        data_gradient = -statistics.data_hidden
+        row_weights = scale * statistics.row_weights
+        preactivation_gradient = statistics.hidden * row_weights[:, None]
         sparsity_slope = self._sparsity_slope(statistics.data_hidden)
         if sparsity_slope is not None:
-            data_gradient += sparsity_slope * sigmoid_derivative(statistics.data_hidden)
-        data_gradient /= ops.cast(ops.shape(statistics.v_data)[0], "float32")
-        model_hidden = ops.sigmoid(statistics.model_preactivation)
-        model_gradient = model_hidden / ops.cast(ops.shape(statistics.v_model)[0], "float32")
-        preactivation_gradient = ops.concatenate([data_gradient, model_gradient], axis=0)
-        kernel_gradient = ops.matmul(
-            ops.transpose(ops.concatenate([statistics.v_data, statistics.v_model], axis=0)),
-            preactivation_gradient,
-        )
+            data_rows = ops.cast(statistics.num_data, "float32")
+            sparsity_gradient = (scale / data_rows) * sparsity_slope * sigmoid_derivative(
+                statistics.data_hidden)
+            preactivation_gradient += ops.concatenate(
+                [sparsity_gradient, ops.zeros_like(statistics.hidden[statistics.num_data:])],
+                axis=0,
+            )
+        kernel_gradient = ops.matmul(ops.transpose(statistics.visible), preactivation_gradient)
         if self.weight_decay:
-            kernel_gradient += self.weight_decay * self.kernel
-        visible_gradient = ops.mean(statistics.v_model, axis=0) - ops.mean(
-            statistics.v_data, axis=0
-        )
+            kernel_gradient += (scale * self.weight_decay) * self.kernel
+        visible_gradient = ops.matmul(row_weights[None, :], statistics.visible)[0]
         return kernel_gradient, visible_gradient, ops.sum(preactivation_gradient, axis=0)
 
     def _sparsity_slope(self, data_hidden):
@@ -454,9 +499,10 @@ class RBM(BaseModel):
         again in `apply_gradients`).
         """
         statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training=True)
-        replicas = keras_compat.replicas_in_sync()
-        gradients = [self.optimizer.scale_loss(gradient / replicas)
-                     for gradient in self.contrastive_divergence_gradients(statistics)]
+        gradients = self.contrastive_divergence_gradients(
+            statistics, scale=1.0 / keras_compat.replicas_in_sync()
+        )
+        gradients = [self.optimizer.scale_loss(gradient) for gradient in gradients]
         self.optimizer.apply_gradients(
             zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias])
         )
