@@ -33,35 +33,25 @@ import tensorflow as tf
 from keras import ops
 from timing import EpochTimes
 
-from keras_dl.models import RBM, rbm_gibbs
-from keras_dl.models.rbm import ChainStatistics
+from keras_dl.models import RBM
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
 import example_data  # noqa: E402
 
 
 class WithoutDataSums(RBM):
-    """PCD-1 without recording the data seen (and without the first-update chain start)."""
-
-    reconstruct = True
+    """PCD without recording the data seen."""
 
     def _chain_statistics(self, v_data, training):
-        weights = self.parameters()
-        draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        data_preactivation = rbm_gibbs.hidden_preactivation(weights, v_data)
-        data_hidden = ops.sigmoid(data_preactivation)
-        reconstruction = v_data
-        if self.reconstruct:
-            reconstruction = rbm_gibbs.visible_mean(
-                weights, rbm_gibbs.sample_bernoulli(data_hidden, draw))
-        v_model, _ = rbm_gibbs.gibbs_step(weights, self.persistent_chains, draw)
-        self.persistent_chains.assign(v_model)
-        return ChainStatistics(v_data, data_preactivation, data_hidden, reconstruction, v_model,
-                               rbm_gibbs.hidden_preactivation(weights, v_model))
+        return self._persistent_chain_statistics(v_data)
 
 
 class WithoutReconstruction(WithoutDataSums):
-    reconstruct = False
+    """... and without the reconstruction's product (unused, TensorFlow prunes it)."""
+
+    def _persistent_chain_statistics(self, v_data):
+        statistics = super()._persistent_chain_statistics(v_data)
+        return statistics._replace(reconstruction=statistics.v_data)
 
 
 class WithoutLogs(WithoutReconstruction):

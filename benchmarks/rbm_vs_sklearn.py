@@ -9,15 +9,16 @@ scikit-learn's default batch) and batch 100 (0.05), 64 and 256 hidden units.
 
 Each setting runs one `fit` of our RBM whose epochs alternate with epochs of
 scikit-learn's (its `fit` loop, run by a callback after each of our epochs,
-with an untimed pause of 0.3 s on each side so that neither side's idle
+with an untimed pause of 2 s on each side so that neither side's idle
 threads still spin while the other is timed):
 after one warm-up epoch each (ours traces), `--pairs` pairs, and the script
 prints both median seconds per epoch, the median and range of the per-pair
 ratios (scikit-learn time / ours), both models' exact pseudo-log-likelihood on
 the held-out digits (`RBM.pseudo_log_likelihood`, scikit-learn's weights
 loaded into one of our RBMs; its own `score_samples` flips one random unit per
-sample and is noisy), and the GEMM-bound limit: the time of the step's matrix
-products alone, each timed with NumPy's BLAS and TensorFlow (the faster
+sample and is noisy), and the GEMM-bound limit: the time of an update's five matrix
+products alone (`update_products`, scikit-learn's; our step runs a sixth for its
+reconstruction log), each timed with NumPy's BLAS and TensorFlow (the faster
 counts) at the step's shapes in this process, with our epoch as a fraction of
 it. For scale it also times the least TensorFlow can run for the same update
 (`minimal_step_seconds`: scikit-learn's five products and two draws, no logs,
@@ -57,9 +58,11 @@ from timing import EpochTimes
 from keras_dl.models import RBM
 
 LEARNING_RATES = {10: 0.1, 100: 0.05}
-# A pause between the two sides' epochs, untimed: idle OpenBLAS threads spin for a
-# while after a product and slowed the next TensorFlow epoch by ~8% on 2 cores.
-IDLE_SECONDS = 0.3
+# A pause between the two sides' epochs, untimed. Something scikit-learn's epoch leaves
+# running (its BLAS threads, by all signs) halves the speed of whatever runs next on 2
+# cores for a while: after a pause of 0.3 s, 7 of 18 of our epochs (784-256, batch
+# 100) took 0.36-0.43 s instead of 0.21-0.22; after 3 s, none of 18 did.
+IDLE_SECONDS = 2.0
 
 
 def load_weights(rbm, kernel, visible_bias, hidden_bias):
@@ -100,10 +103,12 @@ def product_seconds(m, k, n, repeats):
 
     @tf.function
     def products():
-        # Each product depends on the last, so none is skipped or merged.
-        total = tf.zeros((m, n))
+        # Each product feeds a running sum, so none is skipped, at the cost of one
+        # scalar addition (making the product depend on the last one would add an
+        # element-wise pass over `a`, which costs as much as the product here).
+        total = tf.zeros(())
         for _ in tf.range(repeats):
-            total = tf.matmul(a_tf + total[:, :1] * 0.0, b_tf)
+            total += tf.matmul(a_tf, b_tf)[0, 0]
         return total
 
     products()
@@ -120,33 +125,35 @@ def product_seconds(m, k, n, repeats):
 
 def minimal_step_seconds(train, batch, hidden, learning_rate, epochs=3):
     """Median seconds per epoch of the least a TensorFlow PCD-1 step can run: scikit-learn's
-    five products and two draws in one `tf.function` over all batches, no logs, no
-    Keras (the floor of TensorFlow's per-operation cost on this machine)."""
+    update (five products, two draws, chains kept as hidden states) in one `tf.function`
+    over all batches, no logs, no Keras (the floor of TensorFlow's per-operation cost on
+    this machine)."""
     steps = len(train) // batch
     batches = tf.constant(train[: steps * batch].reshape(steps, batch, -1))
     kernel = tf.Variable(tf.random.normal((train.shape[1], hidden), 0.0, 0.01, seed=0))
     visible_bias = tf.Variable(tf.zeros(train.shape[1]))
     hidden_bias = tf.Variable(tf.zeros(hidden))
-    chains = tf.Variable(train[:batch])
+    chains = tf.Variable(tf.zeros((batch, hidden)))
+    key = tf.constant([0], tf.uint64)
+
+    def uniform(shape, step, stream):
+        counter = tf.stack([tf.constant(0, tf.uint64), tf.cast(2 * step + stream, tf.uint64)])
+        return tf.raw_ops.StatelessRandomUniformV2(shape=shape, key=key, counter=counter, alg=1)
 
     @tf.function
     def epoch():
         for step in tf.range(steps):
             v = batches[step]
             data_hidden = tf.sigmoid(v @ kernel + hidden_bias)
-            chain_hidden = tf.sigmoid(chains @ kernel + hidden_bias)
-            sampled = tf.cast(tf.random.stateless_uniform(tf.shape(chain_hidden), [step, 0])
-                              < chain_hidden, tf.float32)
-            mean = tf.sigmoid(tf.matmul(sampled, kernel, transpose_b=True) + visible_bias)
-            v_model = tf.cast(tf.random.stateless_uniform(tf.shape(mean), [step, 1]) < mean,
-                              tf.float32)
+            mean = tf.sigmoid(tf.matmul(chains, kernel, transpose_b=True) + visible_bias)
+            v_model = tf.floor(uniform(tf.shape(mean), step, 0) + mean)
             model_hidden = tf.sigmoid(v_model @ kernel + hidden_bias)
             update = tf.matmul(tf.concat([v, v_model], 0),
                                tf.concat([data_hidden, -model_hidden], 0), transpose_a=True)
             kernel.assign_add(learning_rate / batch * update)
             visible_bias.assign_add(learning_rate * tf.reduce_mean(v - v_model, 0))
             hidden_bias.assign_add(learning_rate * tf.reduce_mean(data_hidden - model_hidden, 0))
-            chains.assign(v_model)
+            chains.assign(tf.floor(uniform(tf.shape(model_hidden), step, 1) + model_hidden))
 
     epoch()
     timings = []
@@ -158,12 +165,13 @@ def minimal_step_seconds(train, batch, hidden, learning_rate, epochs=3):
     return float(np.median(timings))
 
 
-def step_products(batch, visible, hidden):
-    """Our PCD-1 step's matrix products (m, k, n), `batch` chains: the data's hidden
-    units, its reconstruction, the chains' hidden and visible units, the new
-    states' hidden units, and both outer products of the gradient as one."""
+def update_products(batch, visible, hidden):
+    """The matrix products (m, k, n) of a PCD-1 update with `batch` chains, scikit-learn's
+    five: the data's hidden units, the chains' visible and hidden units, and both outer
+    products of the gradient (as one product). Our step runs one more, the data's
+    reconstruction for its log, which the limit does not count."""
     return [(batch, visible, hidden), (batch, hidden, visible), (batch, visible, hidden),
-            (batch, hidden, visible), (batch, visible, hidden), (visible, 2 * batch, hidden)]
+            (visible, 2 * batch, hidden)]
 
 
 def run_setting(train, test, batch, hidden, args):
@@ -184,7 +192,7 @@ def run_setting(train, test, batch, hidden, args):
 
     steps = int(np.ceil(len(train) / batch))
     limit = steps * sum(product_seconds(*shape, repeats=max(20, 2000 // batch))
-                        for shape in step_products(batch, train.shape[1], hidden))
+                        for shape in update_products(batch, train.shape[1], hidden))
     minimal = minimal_step_seconds(train, batch, hidden, learning_rate)
     evaluator = RBM(hidden)
     evaluator.build((None, train.shape[1]))

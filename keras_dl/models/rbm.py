@@ -75,17 +75,21 @@ class RBM(BaseModel):
     `mean F(v_data) - mean F(stop_gradient(v_model))`, whose gradient is the
     CD-k update (Hinton 2002), where `v_model` ends a `cd_steps`-step Gibbs
     chain started at the data, or, with `persistent=True`, continues
-    `num_persistent_chains` chains kept across updates (PCD, Tieleman 2008).
+    `num_persistent_chains` chains kept across updates (PCD, Tieleman 2008;
+    the chains keep their hidden states, as scikit-learn's `BernoulliRBM` and
+    the deeplearning.net RBM tutorial do, so each update starts them with a
+    half-step `h -> v` and the data and the chains' new states share one
+    product to their hidden units).
     `weight_decay` adds `weight_decay / 2 * ||W||^2`; `sparsity_target` adds
     `sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v))` (Lee,
     Ekanadham & Ng 2008). `train_step` applies the surrogate's gradient in
     closed form (`contrastive_divergence_gradients`: both outer products as
-    one matrix product), so a step costs the Gibbs chain's products and one
-    more. Logs, from the step's own products: `reconstruction_error`
+    one matrix product), so a CD-1 step costs scikit-learn's five products
+    and a PCD-1 step one more, for its log. Logs: `reconstruction_error`
     (squared error, summed over visible units, of the one-step
     reconstruction `E[v | h]` with `h` drawn from `P(h | v_data)`: the first
     Gibbs step of CD-k) and `free_energy_gap` (`mean F(v_data) - mean
-    F(v_model)`).
+    F(v_model)`, from the step's own products).
 
     A step of an RBM (batch 10 or 100, a few hundred hidden units) costs
     less than Keras' own work per compiled call, so `compile` runs

@@ -181,6 +181,26 @@ def test_closed_form_gradients_equal_the_surrogate_autodiff_gradients(visible, p
         np.testing.assert_allclose(closed, autodiff, rtol=1e-4, atol=1e-6)
 
 
+def test_pcd_chains_start_at_the_data_and_continue_from_their_hidden_states():
+    # With weights of +-20 every conditional is 0 or 1 (up to 1e-8), so each
+    # half-step of the chains is known exactly.
+    rbm = RBM(2, persistent=True, num_persistent_chains=3, seed=0)
+    rbm.build((None, 4))
+    rbm.kernel.assign(20.0 * np.array([[1, -1], [1, -1], [-1, 1], [-1, 1]], "float32"))
+    left, right = [1.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 1.0]
+    v = tf.constant([right, left])
+    # First update: the chains start at data rows 0, 1, 0.
+    statistics = rbm._chain_statistics(v, training=True)
+    np.testing.assert_array_equal(statistics.v_model, [right, left, right])
+    np.testing.assert_array_equal(rbm.persistent_chains.numpy(), [[0, 1], [1, 0], [0, 1]])
+    # Later updates continue from the stored hidden states, whatever the data.
+    rbm.persistent_chains.assign([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    statistics = rbm._chain_statistics(v, training=True)
+    np.testing.assert_array_equal(statistics.v_model, [left, left, right])
+    np.testing.assert_array_equal(statistics.v_data, v)
+    np.testing.assert_array_equal(rbm.persistent_chains.numpy(), [[1, 0], [1, 0], [0, 1]])
+
+
 def test_train_step_applies_the_closed_form_gradients():
     rbm = RBM(4, weight_decay=0.01, seed=2)
     v = (np.random.default_rng(2).uniform(size=(8, 6)) > 0.5).astype("float32")
