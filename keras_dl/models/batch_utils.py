@@ -27,10 +27,20 @@ def tensor_specs(shapes, name=None):
 def mean_over_replicas(value):
     """The mean of `value` over the replicas in sync (differentiable; `value` itself
     outside a distribution strategy): batch statistics of the global batch."""
+    return _reduce_over_replicas("MEAN", value)
+
+
+def sum_over_replicas(value):
+    """The sum of `value` over the replicas in sync (`value` itself outside a
+    distribution strategy): totals of the global batch."""
+    return _reduce_over_replicas("SUM", value)
+
+
+def _reduce_over_replicas(reduction, value):
     context = tf.distribute.get_replica_context()
     if context is None or context.num_replicas_in_sync == 1:
         return value
-    return context.all_reduce("MEAN", value)
+    return context.all_reduce(reduction, value)
 
 
 def first_batch(x, y=None):

@@ -2,6 +2,7 @@
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from keras_dl.models.autoencoder import Autoencoder
 from keras_dl.models.base_model import BaseModel
@@ -86,6 +87,12 @@ class DeepBeliefNetwork(BaseModel):
         Returns:
             `{rbm name: history dict}` for every layer.
         """
+        if isinstance(x, tf.data.Dataset):
+            raise TypeError(
+                "DeepBeliefNetwork.pretrain() needs `x` as an array of shape (samples, "
+                "n_visible): each layer trains on the hidden probabilities of all of it; "
+                "received a tf.data.Dataset"
+            )
         data = np.asarray(x, dtype="float32")
         if data.ndim != 2:
             raise ValueError(

@@ -9,7 +9,7 @@ from keras import ops
 
 from keras_dl.models import rbm_gibbs, rbm_partition
 from keras_dl.models.base_model import BaseModel
-from keras_dl.models.batch_utils import input_of, mean_over_replicas
+from keras_dl.models.batch_utils import input_of, mean_over_replicas, sum_over_replicas
 from keras_dl.models.divergences import bernoulli_kl_divergence, bernoulli_kl_divergence_slope
 from keras_dl.models.rbm_partition import MAX_ENUMERATED_UNITS
 from keras_dl.utils import keras_compat, validation
@@ -178,9 +178,7 @@ class RBM(BaseModel):
         )
         self.weight_decay = validation.non_negative_float("weight_decay", weight_decay)
         if sparsity_target is not None:
-            sparsity_target = validation.rate("sparsity_target", sparsity_target)
-            if sparsity_target == 0.0:
-                raise ValueError("`sparsity_target` must be None or in (0, 1), received: 0.0")
+            sparsity_target = validation.proportion("sparsity_target", sparsity_target)
         self.sparsity_target = sparsity_target
         self.sparsity_weight = validation.non_negative_float("sparsity_weight", sparsity_weight)
 
@@ -210,6 +208,7 @@ class RBM(BaseModel):
             )
         self.n_visible = int(input_shape[-1])
         self.serving_input_shape = (None, self.n_visible)
+        self.input_spec = keras.layers.InputSpec(ndim=2, axes={-1: self.n_visible})
         self.kernel = self.add_weight(
             name="kernel",
             shape=(self.n_visible, self.n_hidden),
@@ -221,13 +220,15 @@ class RBM(BaseModel):
         self.hidden_bias = self.add_weight(
             name="hidden_bias", shape=(self.n_hidden,), initializer="zeros"
         )
-        # Sums of the training data seen, for the base-rate model of `log_partition`.
+        # Sums of the training data seen, for the base-rate model of `log_partition`; every
+        # replica adds the global batch's sums (`_chain_statistics`).
         self.seen_visible_sum = self.add_weight(
             name="seen_visible_sum", shape=(self.n_visible,), initializer="zeros",
-            trainable=False, aggregation="sum",
+            trainable=False, aggregation="only_first_replica",
         )
         self.seen_count = self.add_weight(
-            name="seen_count", shape=(), initializer="zeros", trainable=False, aggregation="sum"
+            name="seen_count", shape=(), initializer="zeros", trainable=False,
+            aggregation="only_first_replica",
         )
         if self.persistent:
             # The chains' hidden states (see `_persistent_chain_statistics`).
@@ -279,7 +280,7 @@ class RBM(BaseModel):
 
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
-        v = ops.convert_to_tensor(v, "float32")
+        v = self._visible_states(v, "free_energy")
         return self._free_energy(v, self.hidden_preactivation(v))
 
     def _free_energy(self, v, hidden_preactivation):
@@ -287,12 +288,22 @@ class RBM(BaseModel):
 
     def energy(self, v, h):
         """E(v, h) = visible term - c'h - v'Wh, per sample."""
-        v = ops.convert_to_tensor(v, "float32")
+        v = self._visible_states(v, "energy")
         h = ops.convert_to_tensor(h, "float32")
+        _require_states("energy", "h", h, self.n_hidden)
         interaction = ops.sum(ops.matmul(v, self.kernel) * h, axis=-1)
         return self._visible_term(v) - ops.sum(h * self.hidden_bias, axis=-1) - interaction
 
     # Inference -------------------------------------------------------------------
+
+    def _visible_states(self, v, method):
+        """`v` as float32 `(samples, n_visible)` (an unbuilt RBM builds for it), or a
+        ValueError naming `method`."""
+        v = ops.convert_to_tensor(v, "float32")
+        _require_states(method, "v", v, self.n_visible if self.built else None)
+        if not self.built:
+            self.build(tuple(v.shape))
+        return v
 
     def call(self, inputs, training=False):
         return self.hidden_probabilities(ops.cast(inputs, "float32"))
@@ -308,7 +319,7 @@ class RBM(BaseModel):
     def gibbs(self, v, steps=1):
         """`steps` steps of block Gibbs sampling v -> h -> v from `v`; returns the last v."""
         steps = validation.positive_int("steps", steps)
-        return self._gibbs_steps(ops.convert_to_tensor(v, "float32"), steps)
+        return self._gibbs_steps(self._visible_states(v, "gibbs"), steps)
 
     def sample(self, num_samples, gibbs_steps=1000, seed=None):
         """Draws `num_samples` visible vectors by running Gibbs chains.
@@ -366,8 +377,10 @@ class RBM(BaseModel):
         CD-k, persistent for PCD), the data's one-step reconstruction, and the hidden
         pre-activations and probabilities of both."""
         if training:
-            self.seen_visible_sum.assign_add(ops.sum(v_data, axis=0))
-            self.seen_count.assign_add(ops.cast(ops.shape(v_data)[0], "float32"))
+            self.seen_visible_sum.assign_add(sum_over_replicas(ops.sum(v_data, axis=0)))
+            self.seen_count.assign_add(
+                sum_over_replicas(ops.cast(ops.shape(v_data)[0], "float32"))
+            )
         if training and self.persistent:
             return self._persistent_chain_statistics(v_data)
         weights = self.parameters()
@@ -529,11 +542,11 @@ class RBM(BaseModel):
         visible unit (not a random one), on binarised inputs (>= 0.5 -> 1).
         """
         self._require_bernoulli("pseudo_log_likelihood")
-        v = np.asarray(v, dtype="float32") >= 0.5
-        if v.ndim != 2 or len(v) == 0:
+        v = np.asarray(self._visible_states(v, "pseudo_log_likelihood")) >= 0.5
+        if len(v) == 0:
             raise ValueError(
-                f"pseudo_log_likelihood() needs `v` of shape (samples >= 1, n_visible), "
-                f"received {v.shape}"
+                f"RBM.pseudo_log_likelihood(): `v` must have shape (samples >= 1, "
+                f"{self.n_visible}), received {v.shape}"
             )
         per_block = max(1, (2**26) // (self.n_visible * self.n_hidden))
         totals = [
@@ -673,6 +686,16 @@ class RBM(BaseModel):
 
     def export_endpoints(self):
         return {"reconstruct": (lambda v: self.reconstruct(v), [self.serving_signature()])}
+
+
+def _require_states(method, name, states, units):
+    """Raises a ValueError naming `method` unless `states` is `(samples, units)` (any
+    width when `units` is None)."""
+    if len(states.shape) != 2 or (units is not None and states.shape[-1] != units):
+        raise ValueError(
+            f"RBM.{method}(): `{name}` must have shape (samples, {units or 'units'}), "
+            f"received {tuple(states.shape)}"
+        )
 
 
 def _mean_activation(hidden_probabilities):

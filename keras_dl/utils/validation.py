@@ -82,6 +82,15 @@ def rate(name, value):
     return float(value)
 
 
+def proportion(name, value):
+    """Returns `value` as a float after checking that it is in (0, 1)."""
+    if not _is_real(value):
+        raise TypeError(f"`{name}` must be a float in (0, 1), received: {value!r}")
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"`{name}` must be a float in (0, 1), received: {value!r}")
+    return float(value)
+
+
 def real(name, value):
     """Returns `value` as a float after checking that it is a finite number."""
     if not _is_real(value):

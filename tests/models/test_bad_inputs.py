@@ -146,12 +146,12 @@ CASES = {
     "rbm sparsity_target 1.5": (
         lambda: models.RBM(4, sparsity_target=1.5),
         ValueError,
-        "sparsity_target",
+        "`sparsity_target` must be a float in (0, 1)",
     ),
     "rbm sparsity_target 0": (
         lambda: models.RBM(4, sparsity_target=0.0),
         ValueError,
-        "sparsity_target",
+        "`sparsity_target` must be a float in (0, 1)",
     ),
     "rbm chains": (
         lambda: models.RBM(4, num_persistent_chains=0),
@@ -216,12 +216,32 @@ CASES = {
         "n_hidden <= 20",
     ),
     "gibbs steps": (lambda: built_rbm().gibbs(binary(), steps=0), ValueError, "steps"),
+    "transform width": (lambda: built_rbm().transform(binary(features=5)), ValueError,
+                        "value 8"),
+    "reconstruct width": (lambda: built_rbm().reconstruct(binary(features=5)), ValueError,
+                          "value 8"),
+    "free_energy width": (lambda: built_rbm().free_energy(binary(features=5)), ValueError,
+                          "free_energy(): `v` must have shape (samples, 8)"),
+    "free_energy rank 3": (lambda: built_rbm().free_energy(np.zeros((2, 2, 4))), ValueError,
+                           "`v` must have shape (samples, 8)"),
+    "energy hidden width": (lambda: built_rbm().energy(binary(2), np.zeros((2, 3))), ValueError,
+                            "`h` must have shape (samples, 4)"),
+    "gibbs width": (lambda: built_rbm().gibbs(binary(features=5)), ValueError,
+                    "gibbs(): `v` must have shape (samples, 8)"),
+    "pll width": (lambda: built_rbm().pseudo_log_likelihood(binary(features=5)), ValueError,
+                  "`v` must have shape (samples, 8)"),
     "sample count": (lambda: built_rbm().sample(0), ValueError, "num_samples"),
     "sample steps": (lambda: built_rbm().sample(2, gibbs_steps=0), ValueError, "gibbs_steps"),
     "ais chains": (lambda: built_rbm().log_partition(num_chains=0), ValueError, "num_chains"),
     "ais betas": (lambda: built_rbm().log_partition(num_betas=-3), ValueError, "num_betas"),
     # Deep belief network
     "dbn empty": (lambda: models.DeepBeliefNetwork([]), ValueError, "hidden_units"),
+    "dbn pretrain dataset": (
+        lambda: models.DeepBeliefNetwork([4]).pretrain(
+            tf.data.Dataset.from_tensor_slices(binary()).batch(4)),
+        TypeError,
+        "received a tf.data.Dataset",
+    ),
     "dbn zero units": (lambda: models.DeepBeliefNetwork([4, 0]), ValueError, "hidden_units"),
     "dbn not a list": (lambda: models.DeepBeliefNetwork("4"), TypeError, "hidden_units"),
     "dbn rank 3": (

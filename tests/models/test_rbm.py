@@ -252,6 +252,24 @@ def test_train_on_batch_before_fit_builds_the_model_and_checks_the_data():
         rbm.train_on_batch(255.0 * v)
 
 
+def test_data_sums_count_every_sample_once_under_two_replicas():
+    # Each replica adds the global batch's sums; a sum-aggregated variable had added
+    # them once per replica on top of its own value (the count doubled every step).
+    v = (np.random.default_rng(6).uniform(size=(100, 6)) > 0.5).astype("float32")
+    with two_replica_strategy().scope():
+        rbm = RBM(4, persistent=True, num_persistent_chains=10, seed=0)
+        rbm.compile(optimizer=keras.optimizers.SGD(0.1))
+    rbm.fit(v, batch_size=20, epochs=2, shuffle=False, verbose=0)
+    assert float(rbm.seen_count.numpy()) == 200.0
+    np.testing.assert_allclose(rbm.seen_visible_sum.numpy(), 2 * v.sum(axis=0))
+
+
+def test_methods_build_an_unbuilt_rbm_from_their_input():
+    v = (np.random.default_rng(7).uniform(size=(5, 6)) > 0.5).astype("float32")
+    rbm = RBM(3, seed=0)
+    assert np.isfinite(rbm.pseudo_log_likelihood(v)) and rbm.n_visible == 6
+
+
 def test_a_model_saved_on_one_replica_takes_one_step_per_call_under_two(tmp_path):
     v = (np.random.default_rng(5).uniform(size=(40, 6)) > 0.5).astype("float32")
     rbm = RBM(4, seed=0)
