@@ -44,14 +44,14 @@ class ChainStatistics(collections.namedtuple(
     def data_hidden(self):
         return self.hidden[: self.num_data]
 
-
-def chain_statistics(visible, preactivation, hidden, reconstruction, num_data):
-    """`ChainStatistics` of the stacked rows, with their weights."""
-    rows = ops.shape(visible)[0]
-    data_rows = ops.cast(num_data, "float32")
-    row_weights = ops.where(ops.arange(rows) < num_data, -1.0 / data_rows,
-                            1.0 / (ops.cast(rows, "float32") - data_rows))
-    return ChainStatistics(visible, preactivation, hidden, reconstruction, num_data, row_weights)
+    @classmethod
+    def from_rows(cls, visible, preactivation, hidden, reconstruction, num_data):
+        """The statistics of the stacked rows, with their weights."""
+        rows = ops.shape(visible)[0]
+        data_rows = ops.cast(num_data, "float32")
+        row_weights = ops.where(ops.arange(rows) < num_data, -1.0 / data_rows,
+                                1.0 / (ops.cast(rows, "float32") - data_rows))
+        return cls(visible, preactivation, hidden, reconstruction, num_data, row_weights)
 
 
 def sigmoid_derivative(probabilities):
@@ -397,7 +397,7 @@ class RBM(BaseModel):
             v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
         v_model = ops.stop_gradient(v_model)
         model_preactivation = rbm_gibbs.hidden_preactivation(weights, v_model)
-        return chain_statistics(
+        return ChainStatistics.from_rows(
             ops.concatenate([v_data, v_model], axis=0),
             ops.concatenate([data_preactivation, model_preactivation], axis=0),
             ops.concatenate([data_hidden, ops.sigmoid(model_preactivation)], axis=0),
@@ -433,7 +433,7 @@ class RBM(BaseModel):
         self.persistent_chains.assign(hidden_states[num_data:])
         self.persistent_chains_started.assign(1.0)
         reconstruction = rbm_gibbs.visible_mean(weights, hidden_states[:num_data])
-        return chain_statistics(visible, preactivation, hidden, reconstruction, num_data)
+        return ChainStatistics.from_rows(visible, preactivation, hidden, reconstruction, num_data)
 
     def _logs(self, statistics):
         """The step's logs and compiled-metric predictions, from its own products."""
