@@ -41,9 +41,16 @@ def free_ports(count):
     return ports
 
 
+def role_command(out, role, kinds):
+    return [sys.executable, __file__, "--out", out, "--role", role, *kinds]
+
+
 def run_role(out, role, kinds, check=True):
-    command = [sys.executable, __file__, "--out", out, "--role", role, *kinds]
-    return subprocess.run(command, check=check, timeout=600)
+    return subprocess.run(role_command(out, role, kinds), check=check, timeout=600)
+
+
+def start_role(out, role, kinds):
+    return subprocess.Popen(role_command(out, role, kinds))
 
 
 def launch(mode, out, kinds):
@@ -53,7 +60,7 @@ def launch(mode, out, kinds):
         workers = [f"127.0.0.1:{port}" for port in ports]
         processes = [
             subprocess.Popen(
-                [sys.executable, __file__, "--out", out, "--role", f"worker_{index}", *kinds],
+                role_command(out, f"worker_{index}", kinds),
                 env={**os.environ, "TF_CONFIG": json.dumps(
                     {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
                 )},
@@ -66,9 +73,12 @@ def launch(mode, out, kinds):
         run_role(out, "single", kinds)
         roles = ["worker_0", "worker_1", "single"]
     else:
-        run_role(out, "uninterrupted", kinds)
+        # The reference runs beside the killed and restarted runs (one core each).
+        uninterrupted = start_role(out, "uninterrupted", kinds)
         while run_role(out, "resumed", kinds, check=False).returncode == -signal.SIGKILL:
             pass  # killed at the end of an epoch: start again, as a job scheduler would
+        if uninterrupted.wait(timeout=600):
+            raise SystemExit(f"uninterrupted run exit code {uninterrupted.returncode}")
         roles = ["uninterrupted", "resumed"]
     summary = {}
     for name in CASES:

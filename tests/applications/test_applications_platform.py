@@ -15,7 +15,7 @@ from keras_dl.testing import (
 # Small inputs keep these checks fast; the default sizes are tested elsewhere.
 CLASSIFIERS = {
     "ResNet18": lambda: applications.ResNet18(input_shape=(32, 32, 3), classes=4),
-    "ResNet50v2": lambda: applications.ResNet50(
+    "ResNet18v2": lambda: applications.ResNet18(
         input_shape=(32, 32, 3), classes=4, preactivation=True
     ),
     "ResNet20": lambda: applications.ResNet20(input_shape=(16, 16, 3), classes=4),
@@ -24,6 +24,14 @@ CLASSIFIERS = {
     "CNNLSTM": lambda: applications.CNNLSTM(input_shape=(3, 16, 16, 1), classes=4, lstm_units=8),
     "DCGANDiscriminator": lambda: applications.DCGANDiscriminator(
         input_shape=(28, 28, 1), filters=8
+    ),
+}
+# XLA compiles the v2 ordering in its bottleneck form (the mixed-precision checks
+# of the bottleneck blocks are Keras' layer checks in tests/layers/test_residual_block.py).
+XLA_CLASSIFIERS = {
+    **{name: build for name, build in CLASSIFIERS.items() if name != "ResNet18v2"},
+    "ResNet50v2": lambda: applications.ResNet50(
+        input_shape=(32, 32, 3), classes=4, preactivation=True
     ),
 }
 
@@ -50,9 +58,9 @@ def compile_for(model, jit_compile):
     return model
 
 
-@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+@pytest.mark.parametrize("name", sorted(XLA_CLASSIFIERS))
 def test_trains_with_xla_round_trips_and_exports(name, tmp_path):
-    model = compile_for(CLASSIFIERS[name](), jit_compile=True)
+    model = compile_for(XLA_CLASSIFIERS[name](), jit_compile=True)
     x, y = classification_data(model)
     history = model.fit(x, y, batch_size=2, epochs=1, verbose=0)
     assert np.isfinite(history.history["loss"][-1])
