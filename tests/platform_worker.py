@@ -49,8 +49,14 @@ def run_role(out, role, kinds, check=True):
     return subprocess.run(role_command(out, role, kinds), check=check, timeout=600)
 
 
-def start_role(out, role, kinds):
-    return subprocess.Popen(role_command(out, role, kinds))
+def start_role(out, role, kinds, env=None):
+    return subprocess.Popen(role_command(out, role, kinds), env=env)
+
+
+def wait_for(processes, what):
+    codes = [process.wait(timeout=600) for process in processes]
+    if any(codes):
+        raise SystemExit(f"{what} exit codes {codes}")
 
 
 def launch(mode, out, kinds):
@@ -59,17 +65,12 @@ def launch(mode, out, kinds):
         ports = free_ports(2)
         workers = [f"127.0.0.1:{port}" for port in ports]
         processes = [
-            subprocess.Popen(
-                role_command(out, f"worker_{index}", kinds),
-                env={**os.environ, "TF_CONFIG": json.dumps(
-                    {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
-                )},
-            )
+            start_role(out, f"worker_{index}", kinds, env={**os.environ, "TF_CONFIG": json.dumps(
+                {"cluster": {"worker": workers}, "task": {"type": "worker", "index": index}}
+            )})
             for index in range(2)
         ]
-        codes = [process.wait(timeout=600) for process in processes]
-        if any(codes):
-            raise SystemExit(f"worker exit codes {codes}")
+        wait_for(processes, "worker")
         run_role(out, "single", kinds)
         roles = ["worker_0", "worker_1", "single"]
     else:
@@ -77,8 +78,7 @@ def launch(mode, out, kinds):
         uninterrupted = start_role(out, "uninterrupted", kinds)
         while run_role(out, "resumed", kinds, check=False).returncode == -signal.SIGKILL:
             pass  # killed at the end of an epoch: start again, as a job scheduler would
-        if uninterrupted.wait(timeout=600):
-            raise SystemExit(f"uninterrupted run exit code {uninterrupted.returncode}")
+        wait_for([uninterrupted], "uninterrupted run")
         roles = ["uninterrupted", "resumed"]
     summary = {}
     for name in CASES:
