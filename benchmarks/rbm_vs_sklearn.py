@@ -20,9 +20,13 @@ sample and is noisy), and the GEMM-bound limit: the time of an update's five mat
 products alone (`update_products`, scikit-learn's; our step runs a sixth for its
 reconstruction log), each timed with NumPy's BLAS and TensorFlow (the faster
 counts) at the step's shapes in this process, with our epoch as a fraction of
-it. For scale it also times the least TensorFlow can run for the same update
-(`minimal_step_seconds`: scikit-learn's five products and two draws, no logs,
-no Keras), which bounds what any TensorFlow step reaches on this machine.
+it. For scale it also times floors, each in one `tf.function` over the epoch's
+batches, no Keras (`minimal_step_seconds`): the least TensorFlow can run for the
+same update (scikit-learn's five products and two draws, no logs), the same with
+the work our step does for the two logs the API promises (`reconstruction_error`
+needs a sixth product; `free_energy_gap`), and that loop compiled by XLA; then
+Keras' own loop and array pipeline with an empty step (`keras_loop_seconds`),
+and their sum, the least `fit` can run with the logs on this machine.
 
 If `OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE` is set the script re-executes
 itself without them, so that NumPy's OpenBLAS picks its own kernel for this
@@ -53,6 +57,7 @@ from threadpoolctl import threadpool_info
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
 import example_data
+from rbm_step_breakdown import EmptyStep
 from timing import EpochTimes
 
 from keras_dl.models import RBM
@@ -123,11 +128,15 @@ def product_seconds(m, k, n, repeats):
     return min(best)
 
 
-def minimal_step_seconds(train, batch, hidden, learning_rate, epochs=3):
+def minimal_step_seconds(train, batch, hidden, learning_rate, with_logs=False,
+                         jit_compile=False, epochs=3):
     """Median seconds per epoch of the least a TensorFlow PCD-1 step can run: scikit-learn's
     update (five products, two draws, chains kept as hidden states) in one `tf.function`
-    over all batches, no logs, no Keras (the floor of TensorFlow's per-operation cost on
-    this machine)."""
+    over all batches, no Keras (the floor of TensorFlow's per-operation cost on this
+    machine). `with_logs` adds what our step computes for the two logs the API promises:
+    the data's hidden states drawn with the chains', the reconstruction's product and
+    squared error, and the free energies; `jit_compile` compiles the whole epoch's loop
+    with XLA (Keras compiles one step per call, which is slower here)."""
     steps = len(train) // batch
     batches = tf.constant(train[: steps * batch].reshape(steps, batch, -1))
     kernel = tf.Variable(tf.random.normal((train.shape[1], hidden), 0.0, 0.01, seed=0))
@@ -140,29 +149,56 @@ def minimal_step_seconds(train, batch, hidden, learning_rate, epochs=3):
         counter = tf.stack([tf.constant(0, tf.uint64), tf.cast(2 * step + stream, tf.uint64)])
         return tf.raw_ops.StatelessRandomUniformV2(shape=shape, key=key, counter=counter, alg=1)
 
-    @tf.function
+    def free_energies(v, preactivation):
+        return -tf.linalg.matvec(v, visible_bias) - tf.reduce_sum(tf.nn.softplus(preactivation), 1)
+
+    @tf.function(jit_compile=jit_compile)
     def epoch():
+        logs = tf.zeros(())
         for step in tf.range(steps):
             v = batches[step]
-            data_hidden = tf.sigmoid(v @ kernel + hidden_bias)
+            data_preactivation = v @ kernel + hidden_bias
+            data_hidden = tf.sigmoid(data_preactivation)
             mean = tf.sigmoid(tf.matmul(chains, kernel, transpose_b=True) + visible_bias)
             v_model = tf.floor(uniform(tf.shape(mean), step, 0) + mean)
-            model_hidden = tf.sigmoid(v_model @ kernel + hidden_bias)
+            model_preactivation = v_model @ kernel + hidden_bias
+            model_hidden = tf.sigmoid(model_preactivation)
             update = tf.matmul(tf.concat([v, v_model], 0),
                                tf.concat([data_hidden, -model_hidden], 0), transpose_a=True)
+            if with_logs:
+                states = tf.floor(uniform((2 * batch, hidden), step, 1)
+                                  + tf.concat([data_hidden, model_hidden], 0))
+                reconstruction = tf.sigmoid(
+                    tf.matmul(states[:batch], kernel, transpose_b=True) + visible_bias)
+                logs += tf.reduce_mean(tf.reduce_sum(tf.square(v - reconstruction), 1))
+                logs += tf.reduce_mean(free_energies(v, data_preactivation)) - tf.reduce_mean(
+                    free_energies(v_model, model_preactivation))
+                chain_states = states[batch:]
+            else:
+                chain_states = tf.floor(uniform(tf.shape(model_hidden), step, 1) + model_hidden)
             kernel.assign_add(learning_rate / batch * update)
             visible_bias.assign_add(learning_rate * tf.reduce_mean(v - v_model, 0))
             hidden_bias.assign_add(learning_rate * tf.reduce_mean(data_hidden - model_hidden, 0))
-            chains.assign(tf.floor(uniform(tf.shape(model_hidden), step, 1) + model_hidden))
+            chains.assign(chain_states)
+        return logs
 
     epoch()
     timings = []
     for _ in range(epochs):
         started = time.perf_counter()
-        epoch()
-        kernel.numpy()
+        epoch().numpy()
         timings.append(time.perf_counter() - started)
     return float(np.median(timings))
+
+
+def keras_loop_seconds(train, batch, hidden, epochs=3):
+    """Median seconds per epoch of `fit` with an empty step (`EmptyStep`): Keras' loop and
+    input pipeline from the same NumPy arrays, nothing of the RBM."""
+    model = EmptyStep(hidden, persistent=True, num_persistent_chains=batch, seed=0)
+    model.compile(optimizer=keras.optimizers.SGD(0.05))
+    timer = EpochTimes()
+    model.fit(train, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
+    return float(np.median(timer.seconds[1:]))
 
 
 def update_products(batch, visible, hidden):
@@ -193,24 +229,37 @@ def run_setting(train, test, batch, hidden, args):
     steps = int(np.ceil(len(train) / batch))
     limit = steps * sum(product_seconds(*shape, repeats=max(20, 2000 // batch))
                         for shape in update_products(batch, train.shape[1], hidden))
-    minimal = minimal_step_seconds(train, batch, hidden, learning_rate)
+    floors = {
+        "minimal TensorFlow step": minimal_step_seconds(train, batch, hidden, learning_rate),
+        "with the two logs": minimal_step_seconds(train, batch, hidden, learning_rate,
+                                                  with_logs=True),
+        "with the logs, the epoch's loop compiled by XLA": minimal_step_seconds(
+            train, batch, hidden, learning_rate, with_logs=True, jit_compile=True),
+    }
+    keras_loop = keras_loop_seconds(train, batch, hidden)
     evaluator = RBM(hidden)
     evaluator.build((None, train.shape[1]))
     load_weights(evaluator, reference.components_.T, reference.intercept_visible_,
                  reference.intercept_hidden_)
+    sklearn_median = np.median(sklearn_seconds)
     print(f"batch {batch:3d}, lr {learning_rate}, {hidden:3d} hidden, steps_per_execution "
           f"{ours.steps_per_execution}: "
           f"keras_dl {np.median(ours_seconds):.3f} s/epoch "
           f"({ours_seconds.min():.3f}-{ours_seconds.max():.3f}), "
-          f"scikit-learn {np.median(sklearn_seconds):.3f} "
+          f"scikit-learn {sklearn_median:.3f} "
           f"({sklearn_seconds.min():.3f}-{sklearn_seconds.max():.3f}); "
           f"ratio median {np.median(ratios):.2f}x (range {ratios.min():.2f}-{ratios.max():.2f}); "
           f"PLL keras_dl {ours.pseudo_log_likelihood(test):.2f}, "
           f"scikit-learn {evaluator.pseudo_log_likelihood(test):.2f}; "
           f"GEMM-bound limit {limit:.3f} s/epoch, ours at "
-          f"{100 * limit / np.median(ours_seconds):.0f}% of it; minimal TensorFlow step "
-          f"{minimal:.3f} s/epoch ({100 * limit / minimal:.0f}% of the limit, "
-          f"{np.median(sklearn_seconds) / minimal:.2f}x scikit-learn)")
+          f"{100 * limit / np.median(ours_seconds):.0f}% of it")
+    for name, seconds in floors.items():
+        print(f"    {name}: {seconds:.3f} s/epoch ({100 * limit / seconds:.0f}% of the limit, "
+              f"{sklearn_median / seconds:.2f}x scikit-learn)")
+    least_in_fit = keras_loop + floors["with the two logs"]
+    print(f"    Keras' loop alone (empty step, same arrays): {keras_loop:.3f} s/epoch; the least "
+          f"`fit` can run with the logs (loop + step with logs): {least_in_fit:.3f} s/epoch, "
+          f"{sklearn_median / least_in_fit:.2f}x scikit-learn")
 
 
 def main():
