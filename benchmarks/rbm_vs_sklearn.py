@@ -32,8 +32,12 @@ If `OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE` is set the script re-executes
 itself without them, so that NumPy's OpenBLAS picks its own kernel for this
 CPU; it prints the kernel (threadpoolctl).
 
+`--input tf.data` feeds our `fit` a shuffled `tf.data.Dataset` of the same arrays instead
+of the arrays (Keras' array pipeline builds an iterator of three dataset functions each
+epoch, 7-17 ms here, and costs more per batch).
+
 Run: python benchmarks/rbm_vs_sklearn.py [--pairs 8] [--batch-sizes 10 100]
-     [--hidden 64 256] [--jit-compile] [--steps-per-execution N]
+     [--hidden 64 256] [--jit-compile] [--steps-per-execution N] [--input arrays|tf.data]
 """
 
 import argparse
@@ -191,13 +195,23 @@ def minimal_step_seconds(train, batch, hidden, learning_rate, with_logs=False,
     return float(np.median(timings))
 
 
-def keras_loop_seconds(train, batch, hidden, epochs=3):
+def fit_input(train, batch, kind):
+    """`fit`'s data arguments for `train` in batches of `batch`: the NumPy arrays
+    themselves (Keras' array pipeline, reshuffled every epoch) or, for `"tf.data"`, the
+    shuffled `tf.data.Dataset` the README recommends for small batches."""
+    if kind == "arrays":
+        return {"x": train, "batch_size": batch}
+    return {"x": tf.data.Dataset.from_tensor_slices(train).shuffle(len(train)).batch(batch)}
+
+
+def keras_loop_seconds(train, batch, hidden, input_kind, epochs=3):
     """Median seconds per epoch of `fit` with an empty step (`EmptyStep`): Keras' loop and
-    input pipeline from the same NumPy arrays, nothing of the RBM."""
+    input pipeline from the same data, nothing of the RBM."""
     model = EmptyStep(hidden, persistent=True, num_persistent_chains=batch, seed=0)
     model.compile(optimizer=keras.optimizers.SGD(0.05))
     timer = EpochTimes()
-    model.fit(train, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
+    model.fit(**fit_input(train, batch, input_kind), epochs=epochs + 1, verbose=0,
+              callbacks=[timer])
     return float(np.median(timer.seconds[1:]))
 
 
@@ -220,7 +234,7 @@ def run_setting(train, test, batch, hidden, args):
         compile_options["steps_per_execution"] = args.steps_per_execution
     ours.compile(optimizer=keras.optimizers.SGD(learning_rate), **compile_options)
     ours_times, sklearn_times = EpochTimes(), SklearnEpochs(reference, train)
-    ours.fit(train, batch_size=batch, epochs=args.pairs + 1, verbose=0,
+    ours.fit(**fit_input(train, batch, args.input), epochs=args.pairs + 1, verbose=0,
              callbacks=[ours_times, sklearn_times])
     ours_seconds = np.array(ours_times.seconds[1:])
     sklearn_seconds = np.array(sklearn_times.seconds[1:])
@@ -236,7 +250,7 @@ def run_setting(train, test, batch, hidden, args):
         "with the logs, the epoch's loop compiled by XLA": minimal_step_seconds(
             train, batch, hidden, learning_rate, with_logs=True, jit_compile=True),
     }
-    keras_loop = keras_loop_seconds(train, batch, hidden)
+    keras_loop = keras_loop_seconds(train, batch, hidden, args.input)
     evaluator = RBM(hidden)
     evaluator.build((None, train.shape[1]))
     load_weights(evaluator, reference.components_.T, reference.intercept_visible_,
@@ -257,9 +271,9 @@ def run_setting(train, test, batch, hidden, args):
         print(f"    {name}: {seconds:.3f} s/epoch ({100 * limit / seconds:.0f}% of the limit, "
               f"{sklearn_median / seconds:.2f}x scikit-learn)")
     least_in_fit = keras_loop + floors["with the two logs"]
-    print(f"    Keras' loop alone (empty step, same arrays): {keras_loop:.3f} s/epoch; the least "
-          f"`fit` can run with the logs (loop + step with logs): {least_in_fit:.3f} s/epoch, "
-          f"{sklearn_median / least_in_fit:.2f}x scikit-learn")
+    print(f"    Keras' loop alone (empty step, same {args.input}): {keras_loop:.3f} s/epoch; "
+          f"the least `fit` can run with the logs (loop + step with logs): "
+          f"{least_in_fit:.3f} s/epoch, {sklearn_median / least_in_fit:.2f}x scikit-learn")
 
 
 def main():
@@ -269,6 +283,8 @@ def main():
     parser.add_argument("--hidden", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--jit-compile", action="store_true")
     parser.add_argument("--steps-per-execution", type=int, default=None)
+    parser.add_argument("--input", choices=["arrays", "tf.data"], default="arrays",
+                        help="what our `fit` is fed (scikit-learn always gets the arrays)")
     args = parser.parse_args()
 
     source, (x_train, _), (x_test, _) = example_data.load_digit_images()
@@ -280,7 +296,8 @@ def main():
           f"{train.shape[1]} pixels; {os.cpu_count()} CPU cores; NumPy BLAS (api, kernel, "
           f"threads): {blas}; scikit-learn {sklearn.__version__}, Keras {keras.__version__}; "
           f"ours: jit_compile={args.jit_compile}, steps_per_execution="
-          f"{args.steps_per_execution or 'RBM default'}; {args.pairs} alternating epoch pairs")
+          f"{args.steps_per_execution or 'RBM default'}, fed {args.input}; {args.pairs} "
+          "alternating epoch pairs")
     for batch in args.batch_sizes:
         for hidden in args.hidden:
             run_setting(train, test, batch, hidden, args)
