@@ -145,21 +145,21 @@ class HandWrittenPCD(keras.Model):
     def __init__(self, n_visible, n_hidden, batch, learning_rate):
         super().__init__()
         self.batch_rows, self.learning_rate = batch, learning_rate
-        self.kernel = self.add_weight(
-            shape=(n_visible, n_hidden), initializer=keras.initializers.RandomNormal(0, 0.01, 0))
-        self.visible_bias = self.add_weight(shape=(n_visible,), initializer="zeros")
-        self.hidden_bias = self.add_weight(shape=(n_hidden,), initializer="zeros")
-        self.chains = self.add_weight(shape=(batch, n_hidden), initializer="zeros",
-                                      trainable=False)
-        self.updates_done = self.add_weight(shape=(), dtype="int64", initializer="zeros",
-                                            trainable=False)
+        self.kernel = tf.Variable(tf.random.normal((n_visible, n_hidden), 0.0, 0.01, seed=0))
+        self.visible_bias = tf.Variable(tf.zeros(n_visible))
+        self.hidden_bias = tf.Variable(tf.zeros(n_hidden))
+        self.chains = tf.Variable(tf.zeros((batch, n_hidden)))
+        self.updates_done = tf.Variable(tf.zeros((), tf.int64))
+        # A tensor the compiled functions take as an input: with the key a constant
+        # inside the function, XLA ran the whole-epoch loop 1.6x slower (0.158-0.161
+        # against 0.095-0.099 s/epoch at batch 100, 256 hidden units).
+        self.random_key = tf.constant([0], tf.uint64)
         self.built = True
 
-    @staticmethod
-    def uniform(shape, step, stream):
+    def uniform(self, shape, step, stream):
         counter = tf.stack([tf.constant(0, tf.uint64), tf.cast(2 * step + stream, tf.uint64)])
         return tf.raw_ops.StatelessRandomUniformV2(
-            shape=shape, key=tf.constant([0], tf.uint64), counter=counter, alg=1)
+            shape=shape, key=self.random_key, counter=counter, alg=1)
 
     def free_energies(self, v, preactivation):
         return (-tf.linalg.matvec(v, self.visible_bias)
