@@ -206,8 +206,8 @@ def minimal_step_seconds(train, batch, hidden, learning_rate, with_logs=False,
                          jit_compile=False, epochs=3):
     """Median seconds per epoch of `HandWrittenPCD.update` over all batches in one
     `tf.function`, no Keras: the floor of TensorFlow's per-operation cost on this
-    machine. `jit_compile` compiles the whole epoch's loop with XLA (Keras compiles one
-    step per call, which is slower here)."""
+    machine. `jit_compile` compiles the whole epoch's loop with XLA (Keras' `jit_compile`
+    compiles one step per call instead, which was no faster here)."""
     steps = len(train) // batch
     batches = tf.constant(train[: steps * batch].reshape(steps, batch, -1))
     model = HandWrittenPCD(train.shape[1], hidden, batch, learning_rate)
@@ -230,16 +230,13 @@ def minimal_step_seconds(train, batch, hidden, learning_rate, with_logs=False,
 
 
 def hand_written_fit_seconds(train, batch, hidden, learning_rate, input_kind,
-                             steps_per_execution, epochs=3):
+                             steps_per_execution):
     """Median seconds per epoch of `fit` running `HandWrittenPCD`'s step with the logs,
     from the same input and with our RBM's steps per call."""
     model = HandWrittenPCD(train.shape[1], hidden, batch, learning_rate)
     model.compile(steps_per_execution=steps_per_execution)
     full_batches = train[: len(train) // batch * batch]
-    timer = EpochTimes()
-    model.fit(**fit_input(full_batches, batch, input_kind), epochs=epochs + 1, verbose=0,
-              callbacks=[timer])
-    return float(np.median(timer.seconds[1:]))
+    return fit_epoch_seconds(model, fit_input(full_batches, batch, input_kind))
 
 
 def fit_input(train, batch, kind):
@@ -251,14 +248,18 @@ def fit_input(train, batch, kind):
     return {"x": tf.data.Dataset.from_tensor_slices(train).shuffle(len(train)).batch(batch)}
 
 
-def keras_loop_seconds(train, batch, hidden, input_kind, epochs=3):
+def keras_loop_seconds(train, batch, hidden, input_kind):
     """Median seconds per epoch of `fit` with an empty step (`EmptyStep`): Keras' loop and
     input pipeline from the same data, nothing of the RBM."""
     model = EmptyStep(hidden, persistent=True, num_persistent_chains=batch, seed=0)
     model.compile(optimizer=keras.optimizers.SGD(0.05))
+    return fit_epoch_seconds(model, fit_input(train, batch, input_kind))
+
+
+def fit_epoch_seconds(model, data, epochs=3):
+    """Median seconds of `epochs` epochs of `model.fit(**data)` after a warm-up epoch."""
     timer = EpochTimes()
-    model.fit(**fit_input(train, batch, input_kind), epochs=epochs + 1, verbose=0,
-              callbacks=[timer])
+    model.fit(**data, epochs=epochs + 1, verbose=0, callbacks=[timer])
     return float(np.median(timer.seconds[1:]))
 
 
