@@ -88,8 +88,8 @@ def trained(lambda_, schedule, seed):
 
 
 def test_reversal_makes_domains_indistinguishable_and_helps_the_target():
-    # Adversarial training varies from seed to seed, and with the processor's
-    # rounding: on an AMD EPYC, seeds 0-7 gained -0.04 to +0.25 target accuracy
+    # Adversarial training varies from seed to seed, and from one machine to
+    # another: on an AMD EPYC, seeds 0-7 gained -0.04 to +0.25 target accuracy
     # (seven of eight gained) and left the domain classifier at 0.55-0.68 over the
     # last ten epochs, against 0.79-0.83 without reversal. So the claims are on
     # five seeds' means and medians, each epoch curve averaged over its last ten.
