@@ -55,26 +55,6 @@ def call_has_training_arg(layer):
     return layer._call_has_training_arg
 
 
-def unscaled_compiled_loss(model, x, y, y_pred, sample_weight=None, training=True):
-    """The compiled loss (plus `model.losses`) as the plain mean over this replica's batch.
-
-    Under a `tf.distribute` strategy, Keras divides every loss it reduces by
-    the number of replicas in sync (`keras.src.losses.loss.
-    scale_loss_for_distribution`, also applied to `model.losses`), so that
-    gradients summed over replicas average them. keras_dl's gradient steps
-    divide the whole objective once themselves (`BaseModel.gradient_step`),
-    so this undoes Keras' division.
-    """
-    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight,
-                              training=training)
-    return ops.cast(loss, "float32") * replicas_in_sync()
-
-
-def replicas_in_sync():
-    """The number of replicas of the current `tf.distribute` strategy (1 outside one)."""
-    return tf.distribute.get_strategy().num_replicas_in_sync
-
-
 def _in_multi_worker_mode(strategy):
     return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and (
         strategy.extended._in_multi_worker_mode()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from keras_dl import models
-from keras_dl.models.non_finite_guard import StopOnNonFinite
+from keras_dl.models.base.non_finite_guard import StopOnNonFinite
 
 
 def autoencoder(activation="relu", steps_per_execution=1):

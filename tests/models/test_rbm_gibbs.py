@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from keras_dl.models import rbm_gibbs
+from keras_dl.models.energy import gibbs as rbm_gibbs
 
 
 def draws(seed, count, shape=(200, 50)):

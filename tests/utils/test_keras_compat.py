@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_dl.testing import two_replica_strategy
 from keras_dl.utils import keras_compat
 
 
@@ -34,26 +33,6 @@ class WithoutTraining(keras.layers.Layer):
 def test_call_has_training_arg():
     assert keras_compat.call_has_training_arg(keras.layers.Dropout(0.5))
     assert not keras_compat.call_has_training_arg(WithoutTraining())
-
-
-def test_keras_divides_compiled_losses_by_the_replicas_and_the_compat_undoes_it():
-    x = np.arange(12, dtype="float32").reshape(4, 3)
-    y = np.ones((4, 2), "float32")
-    strategy = two_replica_strategy()
-    with strategy.scope():
-        model = dense_model()
-        model.compile(optimizer="sgd", loss="mse")
-    y_pred = model(x)
-    plain = float(keras.losses.mean_squared_error(y, y_pred).numpy().mean())
-
-    def on_replica(function):
-        values = strategy.run(lambda: function(model, x, y, y_pred))
-        return [float(v) for v in strategy.experimental_local_results(values)]
-
-    scaled = on_replica(lambda m, *data: m.compute_loss(x=data[0], y=data[1], y_pred=data[2]))
-    np.testing.assert_allclose(scaled, [plain / 2, plain / 2], rtol=1e-5)
-    unscaled = on_replica(keras_compat.unscaled_compiled_loss)
-    np.testing.assert_allclose(unscaled, [plain, plain], rtol=1e-5)
 
 
 def test_keras_reduces_multi_worker_logs_along_axis_zero():

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_dl.models.batch_utils import tensor_specs
+from keras_dl.models.base.batch_utils import tensor_specs
 
 
 class SavedModelEndpoints:

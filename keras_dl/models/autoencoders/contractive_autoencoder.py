@@ -3,7 +3,7 @@
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.autoencoder import Autoencoder
+from keras_dl.models.autoencoders.autoencoder import Autoencoder
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 

@@ -6,9 +6,9 @@ import tensorflow as tf
 from keras import ops
 
 from keras_dl import losses as gan_losses
-from keras_dl.models.base_model import BaseModel
-from keras_dl.models.batch_utils import input_of, tensor_specs
-from keras_dl.models.heads import final_activation, head_logits
+from keras_dl.models.base.base_model import BaseModel
+from keras_dl.models.base.batch_utils import input_of, tensor_specs
+from keras_dl.models.base.heads import final_activation, head_logits
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_dl.models.rbm_gibbs import StatelessDraw, gibbs_step, initial_visible_states
+from keras_dl.models.energy.gibbs import StatelessDraw, gibbs_step, initial_visible_states
 
 MAX_ENUMERATED_UNITS = 20
 ENUMERATION_BLOCK = 2**14

@@ -7,12 +7,14 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models import rbm_gibbs, rbm_partition
-from keras_dl.models.base_model import BaseModel
-from keras_dl.models.batch_utils import input_of, mean_over_replicas, sum_over_replicas
-from keras_dl.models.divergences import bernoulli_kl_divergence, bernoulli_kl_divergence_slope
-from keras_dl.models.rbm_partition import MAX_ENUMERATED_UNITS
-from keras_dl.utils import keras_compat, validation
+from keras_dl.models.energy import gibbs as rbm_gibbs, partition as rbm_partition
+from keras_dl.models.base.base_model import BaseModel
+from keras_dl.models.base import replicas
+from keras_dl.models.base.batch_utils import input_of
+from keras_dl.models.base.replicas import mean_over_replicas, sum_over_replicas
+from keras_dl.models.base.divergences import bernoulli_kl_divergence, bernoulli_kl_divergence_slope
+from keras_dl.models.energy.partition import MAX_ENUMERATED_UNITS
+from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
@@ -188,7 +190,7 @@ class RBM(BaseModel):
         if steps_per_execution is None:
             # Keras' multi-step loop fails under a multi-replica strategy (Keras 3.15,
             # TensorFlow 2.21: "You must feed a value for placeholder tensor").
-            single = self.distribute_strategy.num_replicas_in_sync == 1
+            single = replicas.replicas_of(self) == 1
             steps_per_execution = DEFAULT_STEPS_PER_EXECUTION if single else 1
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics,
                         steps_per_execution=steps_per_execution, **kwargs)
@@ -222,23 +224,17 @@ class RBM(BaseModel):
         )
         # Sums of the training data seen, for the base-rate model of `log_partition`; every
         # replica adds the global batch's sums (`_chain_statistics`).
-        self.seen_visible_sum = self.add_weight(
-            name="seen_visible_sum", shape=(self.n_visible,), initializer="zeros",
-            trainable=False, aggregation="only_first_replica",
+        self.seen_visible_sum = replicas.add_global_state(
+            self, "seen_visible_sum", (self.n_visible,)
         )
-        self.seen_count = self.add_weight(
-            name="seen_count", shape=(), initializer="zeros", trainable=False,
-            aggregation="only_first_replica",
-        )
+        self.seen_count = replicas.add_global_state(self, "seen_count", ())
         if self.persistent:
             # The chains' hidden states (see `_persistent_chain_statistics`).
-            self.persistent_chains = self.add_weight(
-                name="persistent_chains", shape=(self.num_persistent_chains, self.n_hidden),
-                initializer="zeros", trainable=False, aggregation="only_first_replica",
+            self.persistent_chains = replicas.add_global_state(
+                self, "persistent_chains", (self.num_persistent_chains, self.n_hidden)
             )
-            self.persistent_chains_started = self.add_weight(
-                name="persistent_chains_started", shape=(), initializer="zeros",
-                trainable=False, aggregation="only_first_replica",
+            self.persistent_chains_started = replicas.add_global_state(
+                self, "persistent_chains_started", ()
             )
         self.built = True
 
@@ -517,7 +513,7 @@ class RBM(BaseModel):
         """
         statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training=True)
         gradients = self.contrastive_divergence_gradients(
-            statistics, scale=1.0 / keras_compat.replicas_in_sync()
+            statistics, scale=replicas.replica_share(1.0)
         )
         gradients = [self.optimizer.scale_loss(gradient) for gradient in gradients]
         self.optimizer.apply_gradients(

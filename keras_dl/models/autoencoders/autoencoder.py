@@ -4,9 +4,10 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_dl.models.base_model import BaseModel
-from keras_dl.models.batch_utils import input_of, tensor_specs
-from keras_dl.utils import keras_compat, validation
+from keras_dl.models.base.base_model import BaseModel
+from keras_dl.models.base import replicas
+from keras_dl.models.base.batch_utils import input_of, tensor_specs
+from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
@@ -153,7 +154,7 @@ class Autoencoder(BaseModel):
     def reconstruction_loss(self, inputs, reconstructions, training):
         """The compiled loss (mean squared error by default) plus the layers' losses."""
         if self.loss is not None:
-            return keras_compat.unscaled_compiled_loss(
+            return replicas.compiled_loss_as_replica_mean(
                 self, inputs, inputs, reconstructions, training=training
             )
         error = ops.mean(ops.square(ops.cast(reconstructions, "float32") - inputs))

@@ -6,10 +6,11 @@ import keras
 from keras import ops
 
 from keras_dl.layers import GradientReversal
-from keras_dl.models.base_model import BaseModel
-from keras_dl.models.batch_utils import tensor_specs
-from keras_dl.models.heads import final_activation, head_logits
-from keras_dl.utils import keras_compat, validation
+from keras_dl.models.base.base_model import BaseModel
+from keras_dl.models.base import replicas
+from keras_dl.models.base.batch_utils import tensor_specs
+from keras_dl.models.base.heads import final_activation, head_logits
+from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
 CONDITIONINGS = (None, "multilinear", "randomized")
@@ -110,7 +111,7 @@ class DomainAdversarialModel(BaseModel):
     The domain classifier may end in a logit (no activation) or in a sigmoid
     (ADAPT's convention): a final sigmoid is detected from its last layer's
     activation and the loss takes the logits the sigmoid was computed from,
-    as Keras' binary cross-entropy does (`keras_dl.models.heads`).
+    as Keras' binary cross-entropy does (`keras_dl.models.base.heads`).
 
     `fit` takes batches `((x_source, x_target), y_source)`
     (`keras_dl.datasets.domain_adaptation` makes them, balanced and
@@ -334,7 +335,7 @@ class DomainAdversarialModel(BaseModel):
         return label_loss + domain_loss, logs, (labels, predictions)
 
     def _label_loss(self, inputs, labels, predictions, training):
-        return keras_compat.unscaled_compiled_loss(self, inputs, labels, predictions,
+        return replicas.compiled_loss_as_replica_mean(self, inputs, labels, predictions,
                                                    training=training)
 
     def test_step(self, data):

@@ -24,25 +24,6 @@ def tensor_specs(shapes, name=None):
     return tf.TensorSpec((None, *shapes[1:]), tf.float32, name=name)
 
 
-def mean_over_replicas(value):
-    """The mean of `value` over the replicas in sync (differentiable; `value` itself
-    outside a distribution strategy): batch statistics of the global batch."""
-    return _reduce_over_replicas("MEAN", value)
-
-
-def sum_over_replicas(value):
-    """The sum of `value` over the replicas in sync (`value` itself outside a
-    distribution strategy): totals of the global batch."""
-    return _reduce_over_replicas("SUM", value)
-
-
-def _reduce_over_replicas(reduction, value):
-    context = tf.distribute.get_replica_context()
-    if context is None or context.num_replicas_in_sync == 1:
-        return value
-    return context.all_reduce(reduction, value)
-
-
 def first_batch(x, y=None):
     """What `fit(x, y)` trains on first, as NumPy: all of `(x, y)` for arrays (they are
     already in memory), the first element for a `tf.data.Dataset`.

@@ -3,11 +3,12 @@
 import keras
 import tensorflow as tf
 
-from keras_dl.models.batch_utils import batch_size_of, first_batch, input_of, num_samples
-from keras_dl.models.endpoints import SavedModelEndpoints
-from keras_dl.models.loss_trackers import LossTrackers
-from keras_dl.models.non_finite_guard import StopOnNonFinite
-from keras_dl.models.random_state import SavedRandomState
+from keras_dl.models.base import replicas
+from keras_dl.models.base.batch_utils import batch_size_of, first_batch, input_of, num_samples
+from keras_dl.models.base.endpoints import SavedModelEndpoints
+from keras_dl.models.base.loss_trackers import LossTrackers
+from keras_dl.models.base.non_finite_guard import StopOnNonFinite
+from keras_dl.models.base.random_state import SavedRandomState
 from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -132,7 +133,7 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
         with tf.GradientTape() as tape:
             loss, aux = loss_fn()
             loss = keras.ops.cast(loss, "float32")
-            scaled = optimizer.scale_loss(loss / keras_compat.replicas_in_sync())
+            scaled = optimizer.scale_loss(replicas.replica_share(loss))
         gradients = tape.gradient(scaled, variables)
         optimizer.apply_gradients(zip(gradients, variables))
         return loss, aux

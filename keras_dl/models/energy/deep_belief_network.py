@@ -4,9 +4,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_dl.models.autoencoder import Autoencoder
-from keras_dl.models.base_model import BaseModel
-from keras_dl.models.rbm import RBM
+from keras_dl.models.autoencoders.autoencoder import Autoencoder
+from keras_dl.models.base.base_model import BaseModel
+from keras_dl.models.energy.rbm import RBM
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 

@@ -5,8 +5,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.base_model import BaseModel
-from keras_dl.models.batch_utils import input_of, tensor_specs
+from keras_dl.models.base.base_model import BaseModel
+from keras_dl.models.base.batch_utils import input_of, tensor_specs
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
