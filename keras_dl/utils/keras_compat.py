@@ -9,6 +9,7 @@ public API only.
 
 import tensorflow as tf
 from keras import ops
+from keras.src.trainers.compile_utils import MetricsList
 
 
 def compiled_metrics(model):
@@ -105,3 +106,32 @@ def logs_reducible_across_workers(logs):
         return logs
     return {name: ops.reshape(value, (1,)) if len(ops.shape(value)) == 0 else value
             for name, value in logs.items()}
+
+
+def declare_direction(metric, direction):
+    """Declares that `metric` improves `"up"` or `"down"`.
+
+    Keras' monitoring callbacks (`EarlyStopping`, `ModelCheckpoint`,
+    `ReduceLROnPlateau`) with `mode="auto"` read a metric's `_direction`
+    (`keras.src.callbacks.monitor_callback.MonitorCallback._set_monitor_op`),
+    which Keras' own accuracy-like metrics set to `"up"`.
+    """
+    metric._direction = direction
+
+
+def monitorable_metrics_list(metrics):
+    """`metrics` as one metric whose result is `{name: result}`, where Keras' monitoring
+    callbacks find them.
+
+    With `mode="auto"` those callbacks look for the monitored metric only inside
+    the `CompileMetrics`/`MetricsList` containers of `model.metrics`
+    (`MonitorCallback._set_monitor_op`); a bare metric there is not found.
+    Relies on `keras.src.trainers.compile_utils.MetricsList`, which Keras itself
+    reads only through its `get_result()`.
+    """
+    return _MonitorableMetricsList(metrics, name="loss_trackers")
+
+
+class _MonitorableMetricsList(MetricsList):
+    def result(self):
+        return self.get_result()

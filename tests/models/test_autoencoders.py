@@ -44,7 +44,7 @@ def test_trackers_are_reset_every_epoch():
     autoencoder = models.Autoencoder(dense(4, 2), dense(2, 4))
     autoencoder.compile(optimizer="sgd")
     autoencoder.fit(np.ones((32, 4), "float32"), batch_size=8, epochs=3, verbose=0)
-    loss_tracker = autoencoder.metrics[0]
+    (loss_tracker,) = autoencoder.metrics[0].metrics
     assert loss_tracker.name == "loss" and float(loss_tracker.count) == 32.0  # one epoch, not three
 
 

@@ -97,8 +97,7 @@ class Autoencoder(BaseModel):
             self.encoder.build(input_shape)
         if not self.decoder.built:
             self.decoder.build(self.encoder.compute_output_shape(input_shape))
-        self.serving_input_shape = (None, *input_shape[1:])
-        self.built = True
+        super().build(input_shape)
 
     def encode(self, inputs, training=False):
         """The encoder's output (the code) for `inputs`."""

@@ -63,7 +63,6 @@ class PCA(BaseModel):
                 f"`n_components` must be at most the number of features {n_features}, "
                 f"received: {self.n_components}"
             )
-        self.serving_input_shape = tuple(input_shape)
         self.mean = self.add_weight(
             name="mean", shape=(n_features,), initializer="zeros", trainable=False
         )
@@ -82,7 +81,7 @@ class PCA(BaseModel):
         self.total_variance = self.add_weight(
             name="total_variance", shape=(), initializer="zeros", trainable=False
         )
-        self.built = True
+        super().build(input_shape)
 
     @property
     def explained_variance_ratio(self):

@@ -91,8 +91,7 @@ class VariationalAutoencoder(Autoencoder):
         self._check_encoder_output(self.encoder.compute_output_shape(input_shape))
         if not self.decoder.built:
             self.decoder.build((None, self.latent_dim))
-        self.serving_input_shape = (None, *input_shape[1:])
-        self.built = True
+        super().build(input_shape)
 
     def check_data(self, x, y):
         x = np.asarray(x)

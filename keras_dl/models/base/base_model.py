@@ -22,7 +22,11 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
 
     - names its logged quantities in `tracker_names` (a class attribute, or a
       property when they depend on constructor arguments); each is a
-      `keras.metrics.Mean`, reset every epoch, weighted by batch size;
+      `keras.metrics.Mean`, reset every epoch, weighted by batch size, that
+      improves downwards (so Keras' `EarlyStopping`, `ModelCheckpoint` and
+      `ReduceLROnPlateau` take it, or its `val_` form, as `monitor` without
+      `mode`), except the gap-like logs it names in `undirected_logs`, which
+      have no better direction (those callbacks then ask for `mode`);
     - returns one batch's `(loss, logs, predictions)` from
       `compute_objective(data, training)`: the inherited `train_step`
       minimises `loss` with `self.optimizer` and `test_step` evaluates it.
@@ -33,7 +37,21 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
       so that `compile(loss=...)` is refused rather than ignored;
     - names in `serialized_networks` the constructor arguments that are Keras
       models (kept as attributes of the same name), which `get_config` and
-      `from_config` then serialize.
+      `from_config` then serialize;
+    - names in `optimizer_arguments` the `compile` arguments that are
+      optimizers (kept as attributes of the same name; `("optimizer",)` by
+      default), which the `optimizers` property lists;
+    - creates its weights in `build(input_shape)` and then calls
+      `super().build(input_shape)`, which records `serving_input_shape` (the
+      shape the `serve` endpoint takes); a model whose networks are built
+      when it is constructed sets `self.built = True` there and describes its
+      inputs in `serving_signature()`;
+    - may picture its state for `keras_dl.callbacks.ImageSampler` in
+      `summary_images(num_images, seed, inputs)` (no pictures by default).
+
+    Every attribute that `get_config` or `get_compile_config` reads is set in
+    `__init__`, so a model saves before it is compiled or trained, and no
+    constructor calls a method that a subclass overrides.
 
     The base does the rest once for every model: `gradient_step` divides the
     loss by the replicas in sync (so two replicas make the update of one with
@@ -53,22 +71,53 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
     """
 
     tracker_names = ()
+    undirected_logs = ()
     serialized_networks = ()
+    optimizer_arguments = ("optimizer",)
     accepts_compiled_loss = True
 
     def __init__(self, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
+        self.serving_input_shape = None
         self._loss_trackers = LossTrackers(self)
+
+    def build(self, input_shape):
+        """Records `serving_input_shape`, `(None, *input_shape[1:])`, and marks the model
+        built; subclasses create their weights first."""
+        self.serving_input_shape = (None, *tuple(input_shape)[1:])
+        self.built = True
+
+    @property
+    def optimizers(self):
+        """The optimizers `compile` configured, in the order of `optimizer_arguments`
+        (empty before `compile`)."""
+        optimizers = (getattr(self, name, None) for name in self.optimizer_arguments)
+        return [optimizer for optimizer in optimizers if optimizer is not None]
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{tag: image grid}` pictures of the model for `keras_dl.callbacks.ImageSampler`.
+
+        Args:
+            num_images: the number of images per grid.
+            seed: the seed of any random draw, so grids compare across epochs.
+            inputs: optional samples of the data, for models that picture
+                what they make of them (reconstructions).
+
+        Returns:
+            A dict of `(height, width, channels)` float arrays in [0, 1]; by
+            default empty (a model with nothing to picture).
+        """
+        return {}
 
     # Logged quantities -------------------------------------------------------
 
     @property
     def metrics(self):
-        metrics = self._loss_trackers.all()
+        trackers = [self._loss_trackers.all()]
         compiled = keras_compat.compiled_metrics(self)
-        return metrics + ([compiled] if compiled is not None else [])
+        return trackers + ([compiled] if compiled is not None else [])
 
     def update_trackers(self, batch_size, **values):
         """Adds this batch's `values` (`{tracker name: value}`) to the trackers."""
@@ -112,11 +161,15 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
         return self.finish_step(data, logs, predictions)
 
     def finish_step(self, data, logs, predictions=None):
-        """Updates the trackers and the compiled metrics; returns the step's logs."""
+        """Updates the trackers of `logs` and the compiled metrics; returns their means so
+        far (the trackers this step did not update are not reported)."""
         self.update_trackers(batch_size_of(data), **logs)
-        if predictions is not None and keras_compat.compiled_metrics(self) is not None:
+        results = self._loss_trackers.results(logs)
+        compiled = keras_compat.compiled_metrics(self)
+        if predictions is not None and compiled is not None:
             self.compute_metrics(None, *predictions)
-        return keras_compat.logs_reducible_across_workers(self.get_metrics_result())
+            results.update(compiled.result())
+        return keras_compat.logs_reducible_across_workers(results)
 
     def gradient_step(self, optimizer, variables, loss_fn):
         """Minimises `loss_fn()` over `variables` with `optimizer`.
@@ -223,9 +276,8 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
         return cls(**config)
 
     def get_build_config(self):
-        shape = getattr(self, "serving_input_shape", None)
-        if self.built and shape is not None:
-            return {"input_shape": tuple(shape)}
+        if self.built and self.serving_input_shape is not None:
+            return {"input_shape": tuple(self.serving_input_shape)}
         return super().get_build_config()
 
     def build_from_config(self, config):

@@ -67,8 +67,7 @@ class DeepBeliefNetwork(BaseModel):
         for rbm in self.rbms:
             rbm.build(shape)
             shape = (shape[0], rbm.n_hidden)
-        self.serving_input_shape = tuple(input_shape)
-        self.built = True
+        super().build(input_shape)
 
     def call(self, inputs, training=False):
         for rbm in self.rbms:

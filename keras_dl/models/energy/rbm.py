@@ -154,6 +154,8 @@ class RBM(BaseModel):
     """
 
     tracker_names = ("reconstruction_error", "free_energy_gap")
+    # The gap between the data's and the model's free energies has no better direction.
+    undirected_logs = ("free_energy_gap",)
     accepts_compiled_loss = False
 
     def __init__(
@@ -183,6 +185,7 @@ class RBM(BaseModel):
             sparsity_target = validation.proportion("sparsity_target", sparsity_target)
         self.sparsity_target = sparsity_target
         self.sparsity_weight = validation.non_negative_float("sparsity_weight", sparsity_weight)
+        self._default_steps_per_execution = True
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, steps_per_execution=None,
                 **kwargs):
@@ -209,7 +212,6 @@ class RBM(BaseModel):
                 f"RBM expects inputs of shape (batch, n_visible), received: {tuple(input_shape)}"
             )
         self.n_visible = int(input_shape[-1])
-        self.serving_input_shape = (None, self.n_visible)
         self.input_spec = keras.layers.InputSpec(ndim=2, axes={-1: self.n_visible})
         self.kernel = self.add_weight(
             name="kernel",
@@ -236,7 +238,7 @@ class RBM(BaseModel):
             self.persistent_chains_started = replicas.add_global_state(
                 self, "persistent_chains_started", ()
             )
-        self.built = True
+        super().build(input_shape)
 
     def parameters(self):
         """The current `rbm_gibbs.RBMWeights` (tensors)."""
