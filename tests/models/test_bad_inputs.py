@@ -11,6 +11,7 @@ import pytest
 import tensorflow as tf
 
 from keras_dl import callbacks, layers, losses, metrics, models
+from keras_dl.testing import assert_clear_error
 
 FEATURES = 8
 
@@ -531,14 +532,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_gets_a_clear_error(case):
-    action, error, phrase = CASES[case]
-    with pytest.raises(error) as raised:
-        action()
-    message = str(raised.value)
-    assert phrase in message, message
-    assert "\n" not in message.strip(), message
-    for dump in ("Graph execution error", "Detected at node", "node "):
-        assert dump not in message, message
+    assert_clear_error(*CASES[case])
 
 
 def test_contractive_penalty_is_computed_for_integer_inputs():

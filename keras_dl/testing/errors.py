@@ -1,0 +1,24 @@
+"""The check that bad input gets a clear error."""
+
+import pytest
+
+# What a message must not be: a TensorFlow graph dump.
+GRAPH_DUMP_MARKERS = ("Graph execution error", "Detected at node", "node ")
+
+
+def assert_clear_error(action, error, phrase):
+    """Checks that `action()` raises `error` with a clear, one-line message.
+
+    Args:
+        action: a function doing what a user does.
+        error: the exception type expected (`ValueError`, `TypeError`, ...).
+        phrase: a phrase the message must contain: what was expected or
+            received, or the argument's name.
+    """
+    with pytest.raises(error) as raised:
+        action()
+    message = str(raised.value)
+    assert phrase in message, message
+    assert "\n" not in message.strip(), message
+    for marker in GRAPH_DUMP_MARKERS:
+        assert marker not in message, message
