@@ -12,6 +12,10 @@
     keras_file      .keras round trip (safe mode, no custom_objects): same answers,
                     optimizer state, and (deterministic kinds) the same next epoch
     export          SavedModel endpoints answer like the Keras model
+    uncompiled_file a built, never compiled model saves to .keras and loads with the
+                    same answers
+    monitor         EarlyStopping without `mode` on every log that has a direction (and
+                    its val_ form); logs without one ask for `mode`
     multi_worker    (slow) fit under MultiWorkerMirroredStrategy, two local worker
                     processes: same weights on both; deterministic kinds equal one
                     process with the same global batch
@@ -47,17 +51,9 @@ def fit(model, x, y, epochs=2, **kwargs):
 
 
 def assert_finite_logs(model, history):
-    assert set(history) == {metric.name for metric in model.metrics} or all(
-        name in history for name in model.tracker_names
-    ), history
+    assert set(history) == set(model.get_metrics_result()), history
     for name, values in history.items():
         assert np.all(np.isfinite(values)), (name, values)
-
-
-def optimizers_of(model):
-    if isinstance(model, models.GAN):
-        return [model.generator_optimizer, model.discriminator_optimizer]
-    return [model.optimizer]
 
 
 def trainable_arrays(model):
@@ -80,7 +76,7 @@ def check_mixed_precision(policy):
             assert {weight.dtype for weight in model.weights} == {"float32"}, name
             if model.dtype_policy.name == "mixed_float16":  # not the float32 RBM and PCA
                 assert all(isinstance(optimizer, keras.optimizers.LossScaleOptimizer)
-                           for optimizer in optimizers_of(model)), name
+                           for optimizer in model.optimizers), name
             restored = assert_keras_file_round_trip(
                 model, serving_inputs(name, x, y), str(tmp_path), atol=1e-2
             )
@@ -121,9 +117,11 @@ def check_keras_file(name, tmp_path):
     model = compile_case(name, case.build())
     fit(model, x, y, epochs=1)
     restored = assert_keras_file_round_trip(model, serving_inputs(name, x, y), str(tmp_path))
-    for ours, theirs in zip(model.optimizer.variables if model.optimizer else [],
-                            restored.optimizer.variables if restored.optimizer else []):
-        np.testing.assert_allclose(np.asarray(theirs), np.asarray(ours), atol=1e-6)
+    assert len(restored.optimizers) == len(model.optimizers) >= 1, name
+    for ours, theirs in zip(model.optimizers, restored.optimizers):
+        assert len(theirs.variables) == len(ours.variables) > 1, name
+        for mine, loaded in zip(ours.variables, theirs.variables):
+            np.testing.assert_allclose(np.asarray(loaded), np.asarray(mine), atol=1e-6)
     if case.deterministic:
         fit(model, x, y, epochs=1)
         fit(restored, x, y, epochs=1)
@@ -140,14 +138,36 @@ def check_export(name, tmp_path):
     endpoints = {"serve": lambda data: model(data, training=False)}
     endpoints.update({endpoint: getattr(model, endpoint) for endpoint in case.export_endpoints})
     assert_export_matches(model, inputs, str(tmp_path), endpoints=endpoints)
-    if hasattr(model, "generate"):  # the seed of the exported generator is optional
+    if case.generate_request is not None:  # the seed of the exported generator is optional
         reloaded = tf.saved_model.load(str(tmp_path / f"{model.name}_savedmodel"))
-        conditional = isinstance(model, models.ConditionalGAN)
-        request = tf.constant([0, 1]) if conditional else tf.constant(2)
-        assert reloaded.generate(request).shape[0] == 2
-        np.testing.assert_allclose(
-            reloaded.generate(request, tf.constant(3)),
-            model.generate(request.numpy() if request.shape else 2, seed=3), atol=1e-5)
+        request = case.generate_request
+        assert reloaded.generate(tf.constant(request)).shape[0] == 2
+        np.testing.assert_allclose(reloaded.generate(tf.constant(request), tf.constant(3)),
+                                   model.generate(request, seed=3), atol=1e-5)
+
+
+def check_uncompiled_file(name, tmp_path):
+    x, y = CASES[name].data(8)
+    model = CASES[name].build()
+    model.build_from_data(x)
+    assert_keras_file_round_trip(model, serving_inputs(name, x, y), str(tmp_path))
+
+
+def check_monitor(name, tmp_path):
+    x, y = CASES[name].data(16)
+    model = compile_case(name, CASES[name].build())
+    directed = [log for log in model.tracker_names if log not in model.undirected_logs]
+    assert directed, name
+    for log in directed:
+        for monitor in (log, f"val_{log}"):
+            stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=0)
+            model.fit(x, y, batch_size=8, epochs=2, verbose=0, validation_data=(x, y),
+                      callbacks=[stop])
+            assert stop.monitor_op is keras.ops.less, (name, monitor)
+    for log in model.undirected_logs:
+        with pytest.raises(ValueError, match="mode"):
+            model.fit(x, y, batch_size=8, epochs=1, verbose=0,
+                      callbacks=[keras.callbacks.EarlyStopping(monitor=log)])
 
 
 CELLS = {
@@ -157,6 +177,8 @@ CELLS = {
     "two_replicas": check_two_replicas,
     "keras_file": check_keras_file,
     "export": check_export,
+    "uncompiled_file": check_uncompiled_file,
+    "monitor": check_monitor,
 }
 
 

@@ -18,8 +18,8 @@ FEATURES = 12
 
 PlatformCase = collections.namedtuple(
     "PlatformCase",
-    "build data compile_forms deterministic export_endpoints serving_inputs",
-    defaults=(None,),
+    "build data compile_forms deterministic export_endpoints serving_inputs generate_request",
+    defaults=(None, None),
 )
 PlatformCase.__doc__ = """A model kind for the platform checks.
 
@@ -33,6 +33,8 @@ export_endpoints: the SavedModel endpoints besides `serve` that take the
     serving inputs.
 serving_inputs: `serving_inputs(x, y)` gives what `model(...)` (and the
     `serve` endpoint) takes; None when that is `x` itself.
+generate_request: what `generate` (and its endpoint) takes for two samples, for
+    models that generate; None for the others.
 """
 
 
@@ -169,7 +171,7 @@ CASES = {
         _AUTOENCODER_ENDPOINTS,
     ),
     "VariationalAutoencoder": PlatformCase(
-        _vae, _unlabelled, _OWN_OBJECTIVE_FORMS, False, _AUTOENCODER_ENDPOINTS
+        _vae, _unlabelled, _OWN_OBJECTIVE_FORMS, False, _AUTOENCODER_ENDPOINTS, None, 2
     ),
     "ConvolutionalAutoencoder": PlatformCase(
         _conv_autoencoder, _images, _RECONSTRUCTION_FORMS, True, ()
@@ -194,7 +196,7 @@ CASES = {
     "PCA": PlatformCase(
         lambda: models.PCA(3), _unlabelled, _OWN_OBJECTIVE_FORMS, True, ("encode",)
     ),
-    "GAN": PlatformCase(_gan, _unlabelled, {"default": {}}, False, (), _latent),
+    "GAN": PlatformCase(_gan, _unlabelled, {"default": {}}, False, (), _latent, 2),
     "WGAN-GP": PlatformCase(
         lambda: _gan(loss="wasserstein", gradient_penalty_weight=10.0, discriminator_steps=2),
         _unlabelled,
@@ -202,9 +204,11 @@ CASES = {
         False,
         (),
         _latent,
+        2,
     ),
     "ConditionalGAN": PlatformCase(
-        _conditional_gan, _labelled, {"default": {}}, False, (), _latent_and_labels
+        _conditional_gan, _labelled, {"default": {}}, False, (), _latent_and_labels,
+        np.array([0, 1], "int32"),
     ),
     "DomainAdversarialModel": PlatformCase(
         _domain_adversarial,
@@ -232,14 +236,11 @@ def serving_inputs(name, x, y):
 
 def compile_case(name, model, form=None, optimizer_factory=None, **kwargs):
     """Compiles `model` of case `name` with one of the case's compile forms (the first by
-    default) and fresh optimizers (Adam 0.01 unless `optimizer_factory()` gives another)."""
+    default) and a fresh optimizer for each of its `optimizer_arguments` (Adam 0.01 unless
+    `optimizer_factory()` gives another)."""
     case = CASES[name]
     form = form or next(iter(case.compile_forms))
     new_optimizer = optimizer_factory or (lambda: keras.optimizers.Adam(0.01))
-    if isinstance(model, models.GAN):
-        model.compile(
-            generator_optimizer=new_optimizer(), discriminator_optimizer=new_optimizer(), **kwargs
-        )
-    else:
-        model.compile(optimizer=new_optimizer(), **case.compile_forms[form], **kwargs)
+    optimizers = {argument: new_optimizer() for argument in model.optimizer_arguments}
+    model.compile(**optimizers, **case.compile_forms[form], **kwargs)
     return model

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from keras_dl import callbacks, datasets, models
-from keras_dl.models.domain_adaptation.domain_adversarial_model import (
+from keras_dl.models.domain_adaptation.conditioning import (
     entropy_weights,
     multilinear_map,
     randomized_multilinear_map,

@@ -36,24 +36,11 @@ class ConditionalGAN(GAN):
             `gradient_penalty_weight`, `seed`, ...).
     """
 
+    label_conditioned = True
+
     def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
-        self.num_classes = validation.positive_int("num_classes", num_classes)
         super().__init__(generator, discriminator, latent_dim, **kwargs)
-
-    def generator_input_specs(self):
-        return [
-            keras.KerasTensor((None, self.latent_dim)),
-            keras.KerasTensor((None, 1), dtype="int32"),
-        ]
-
-    def discriminator_input_specs(self):
-        return [
-            keras.KerasTensor((None, *self.sample_shape())),
-            keras.KerasTensor((None, 1), dtype="int32"),
-        ]
-
-    def sample_shape(self):
-        return tuple(self.discriminator.input_shape[0][1:])
+        self.num_classes = validation.positive_int("num_classes", num_classes)
 
     def check_data(self, x, y):
         super().check_data(x, y)

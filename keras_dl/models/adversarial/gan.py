@@ -18,6 +18,13 @@ def _shape_without_batch(shape):
     return tuple(shape[1:])
 
 
+def _with_labels(inputs, label_conditioned):
+    """`inputs`, or `[inputs, labels]` for networks that also take integer labels."""
+    if not label_conditioned:
+        return inputs
+    return [inputs, keras.KerasTensor((None, 1), dtype="int32")]
+
+
 @keras_dl_export("keras_dl.models.GAN")
 class GAN(BaseModel):
     """A generative adversarial network trained with `compile` + `fit(x)`.
@@ -64,6 +71,9 @@ class GAN(BaseModel):
     """
 
     serialized_networks = ("generator", "discriminator")
+    optimizer_arguments = ("generator_optimizer", "discriminator_optimizer")
+    # Whether both networks also take the class labels (ConditionalGAN).
+    label_conditioned = False
 
     def __init__(
         self,
@@ -125,14 +135,16 @@ class GAN(BaseModel):
         return ("generator_loss", "discriminator_loss", *penalty)
 
     def generator_input_specs(self):
-        return keras.KerasTensor((None, self.latent_dim))
+        return _with_labels(keras.KerasTensor((None, self.latent_dim)), self.label_conditioned)
 
     def discriminator_input_specs(self):
-        return keras.KerasTensor((None, *self.sample_shape()))
+        return _with_labels(keras.KerasTensor((None, *self.sample_shape())),
+                            self.label_conditioned)
 
     def sample_shape(self):
         """The shape of one sample, without the batch dimension."""
-        return _shape_without_batch(self.discriminator.input_shape)
+        shapes = self.discriminator.input_shape
+        return _shape_without_batch(shapes[0] if self.label_conditioned else shapes)
 
     # Compile -------------------------------------------------------------------
 
@@ -178,7 +190,9 @@ class GAN(BaseModel):
         return keras.optimizers.LossScaleOptimizer(optimizer)
 
     def get_compile_config(self):
-        config = super().get_compile_config() or {}
+        config = super().get_compile_config()
+        if not config:  # not compiled
+            return config
         for name in ("generator_optimizer", "discriminator_optimizer"):
             config[name] = keras.saving.serialize_keras_object(getattr(self, name))
         return config

@@ -1,7 +1,5 @@
 """Domain-adversarial training with gradient reversal: DANN, CDAN and CDAN+E."""
 
-import math
-
 import keras
 from keras import ops
 
@@ -10,67 +8,17 @@ from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
 from keras_dl.models.base.batch_utils import tensor_specs
 from keras_dl.models.base.heads import final_activation, head_logits
+from keras_dl.models.domain_adaptation.conditioning import (
+    entropy_weights,
+    multilinear_map,
+    randomized_multilinear_map,
+)
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
 CONDITIONINGS = (None, "multilinear", "randomized")
 # The entropy's epsilon of the CDAN reference code (thuml/CDAN, `loss.Entropy`).
 ENTROPY_EPSILON = 1e-5
-
-
-def multilinear_map(features, probabilities):
-    """CDAN's multilinear map: the outer product `g f^T` of each sample, flattened.
-
-    Args:
-        features: `(batch, d_f)` tensor.
-        probabilities: `(batch, d_g)` tensor of class probabilities.
-
-    Returns:
-        A `(batch, d_g * d_f)` tensor; entry `i * d_f + j` is `g_i f_j` (the
-        class-major order of the reference code).
-    """
-    outer = probabilities[:, :, None] * features[:, None, :]
-    return ops.reshape(outer, (-1, probabilities.shape[-1] * features.shape[-1]))
-
-
-def randomized_multilinear_map(features, probabilities, features_matrix, probabilities_matrix):
-    """CDAN's randomized multilinear map `(R_f f) * (R_g g) / sqrt(d)`.
-
-    Args:
-        features: `(batch, d_f)` tensor.
-        probabilities: `(batch, d_g)` tensor.
-        features_matrix: `(d_f, d)` fixed random matrix.
-        probabilities_matrix: `(d_g, d)` fixed random matrix.
-
-    Returns:
-        A `(batch, d)` tensor whose inner products approximate those of
-        `multilinear_map` in expectation.
-    """
-    width = features_matrix.shape[-1]
-    projected = ops.matmul(features, features_matrix) / math.sqrt(width)
-    return projected * ops.matmul(probabilities, probabilities_matrix)
-
-
-def entropy_weights(entropy, domain_labels):
-    """CDAN+E's sample weights: `1 + exp(-H)`, normalised within each domain.
-
-    Source weights sum to 1 over the source samples and target weights to 1
-    over the target samples; all are then divided by their total (2), so
-    that the weighted mean gives both domains the same weight. The sums are
-    constants for differentiation, as in the reference code.
-
-    Args:
-        entropy: `(batch,)` entropies of the class probabilities.
-        domain_labels: `(batch,)` 0 for source samples, 1 for target samples.
-
-    Returns:
-        `(batch,)` weights summing to 1.
-    """
-    weights = 1.0 + ops.exp(-entropy)
-    source, target = 1.0 - domain_labels, domain_labels
-    normalised = (weights * source / ops.stop_gradient(ops.sum(weights * source))
-                  + weights * target / ops.stop_gradient(ops.sum(weights * target)))
-    return normalised / ops.stop_gradient(ops.sum(normalised))
 
 
 @keras_dl_export("keras_dl.models.DomainAdversarialModel")
@@ -307,12 +255,19 @@ class DomainAdversarialModel(BaseModel):
 
     def compute_objective(self, data, training):
         inputs, labels = data[0], data[1]
-        if not isinstance(inputs, (tuple, list)):
-            # A plain labelled set (evaluation on the target domain, say).
-            predictions = self(inputs, training=training)
-            loss = self._label_loss(inputs, labels, predictions, training)
-            return loss, {"loss": loss}, (labels, predictions)
-        source, target = inputs
+        if isinstance(inputs, (tuple, list)):
+            return self._adversarial_objective(*inputs, labels, training)
+        return self._labelled_objective(inputs, labels, training)
+
+    def _labelled_objective(self, inputs, labels, training):
+        """The objective on a plain labelled set (evaluation on the target domain, say):
+        the label loss, logged as `loss`, and the compiled metrics."""
+        predictions = self(inputs, training=training)
+        loss = self._label_loss(inputs, labels, predictions, training)
+        return loss, {"loss": loss}, (labels, predictions)
+
+    def _adversarial_objective(self, source, target, labels, training):
+        """The label loss on the source plus the domain loss on both domains."""
         source_size = ops.shape(source)[0]
         features = self.features(ops.concatenate([source, target], axis=0), training=training)
         outputs = self.label_classifier(features, training=training)
@@ -339,12 +294,6 @@ class DomainAdversarialModel(BaseModel):
     def _label_loss(self, inputs, labels, predictions, training):
         return replicas.compiled_loss_as_replica_mean(self, inputs, labels, predictions,
                                                    training=training)
-
-    def test_step(self, data):
-        logs = super().test_step(data)
-        if not isinstance(data[0], (tuple, list)):
-            logs = {name: value for name, value in logs.items() if not name.startswith("domain_")}
-        return logs
 
     def get_config(self):
         config = super().get_config()
