@@ -1,9 +1,12 @@
+
+from keras.src import testing
 import numpy as np
 import pytest
 import tensorflow as tf
-from keras.src import testing
 
+from keras_dl import layers
 from keras_dl.layers import GradientReversal
+from keras_dl.testing import assert_clear_error
 
 
 def gradient_of(layer, x, upstream):
@@ -56,3 +59,13 @@ class GradientReversalTest(testing.TestCase):
 def test_bad_lambda_names_the_argument(value, error):
     with pytest.raises(error, match="lambda_"):
         GradientReversal(lambda_=value)
+
+
+BAD_INPUTS = {
+    "reversal lambda": (lambda: layers.GradientReversal(-1.0), ValueError, "lambda_"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_clear_error(case):
+    assert_clear_error(*BAD_INPUTS[case])

@@ -1,9 +1,12 @@
+
+from scipy import linalg
 import keras
 import numpy as np
 import pytest
-from scipy import linalg
 
+from keras_dl import metrics
 from keras_dl.metrics import FrechetDistance
+from keras_dl.testing import assert_clear_error
 
 
 def reference_distance(a, b):
@@ -40,3 +43,17 @@ def test_metric_round_trips_through_its_config():
     metric = FrechetDistance(extractor)
     restored = FrechetDistance.from_config(metric.get_config())
     assert restored.feature_dim == 2
+
+
+BAD_INPUTS = {
+    "frechet extractor": (
+        lambda: metrics.FrechetDistance("inception"),
+        TypeError,
+        "feature_extractor",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_clear_error(case):
+    assert_clear_error(*BAD_INPUTS[case])

@@ -39,8 +39,9 @@ class ConditionalGAN(GAN):
     label_conditioned = True
 
     def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
+        num_classes = validation.positive_int("num_classes", num_classes)
         super().__init__(generator, discriminator, latent_dim, **kwargs)
-        self.num_classes = validation.positive_int("num_classes", num_classes)
+        self.num_classes = num_classes
 
     def check_data(self, x, y):
         super().check_data(x, y)

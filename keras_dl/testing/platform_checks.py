@@ -1,6 +1,6 @@
-"""The platform matrix: every model kind in every configuration users run.
+"""The platform checks (cells) every keras_dl model kind passes, as one harness.
 
-    kind (keras_dl.testing.platform_cases.CASES)  x  cell:
+    cell            what it checks for a model kind of `platform_cases.CASES`
 
     xla             compile(jit_compile=True) + fit: finite logs, one per metric
     mixed_float16   global policy: trains finite with loss scaling, variables float32,
@@ -16,34 +16,25 @@
                     same answers
     monitor         EarlyStopping without `mode` on every log that has a direction (and
                     its val_ form); logs without one ask for `mode`
-    multi_worker    (slow) fit under MultiWorkerMirroredStrategy, two local worker
-                    processes: same weights on both; deterministic kinds equal one
-                    process with the same global batch
-    kill_resume     (slow) SIGKILL at the end of an epoch, restart with
-                    BackupAndRestore: the final weights equal an uninterrupted run's
-"""
 
-import json
-import os
-import subprocess
-import sys
+The cells that need worker processes (several workers, kill and resume) run for every
+kind in shared processes, in tests/models/test_platform_processes.py.
+
+A model kind's test module runs every cell with `test_platform = platform_test("Kind")`.
+"""
 
 import keras
 import numpy as np
-import pytest
 import tensorflow as tf
 
-from keras_dl import models
-from keras_dl.testing import (
+from keras_dl.testing.model_checks import (
     assert_export_matches,
     assert_keras_file_round_trip,
     two_replica_strategy,
 )
 from keras_dl.testing.platform_cases import CASES, compile_case, serving_inputs
 
-KINDS = sorted(CASES)
 SAMPLES = 32
-WORKER = os.path.join(os.path.dirname(__file__), "platform_worker.py")
 
 
 def fit(model, x, y, epochs=2, **kwargs):
@@ -165,9 +156,13 @@ def check_monitor(name, tmp_path):
                       callbacks=[stop])
             assert stop.monitor_op is keras.ops.less, (name, monitor)
     for log in model.undirected_logs:
-        with pytest.raises(ValueError, match="mode"):
+        try:
             model.fit(x, y, batch_size=8, epochs=1, verbose=0,
                       callbacks=[keras.callbacks.EarlyStopping(monitor=log)])
+        except ValueError as error:
+            assert "mode" in str(error), error
+        else:
+            raise AssertionError(f"{name}: EarlyStopping(monitor={log!r}) chose a direction")
 
 
 CELLS = {
@@ -182,75 +177,18 @@ CELLS = {
 }
 
 
-@pytest.mark.parametrize("cell", sorted(CELLS))
-@pytest.mark.parametrize("name", KINDS)
-def test_platform(name, cell, tmp_path):
-    CELLS[cell](name, tmp_path)
 
 
-def test_bfloat16_loss_curve_follows_float32():
-    x, _ = CASES["Autoencoder"].data(64)
-    curves = {}
-    for policy in ("float32", "mixed_bfloat16"):
-        keras.mixed_precision.set_global_policy(policy)
-        try:
-            keras.utils.set_random_seed(0)
-            model = compile_case("Autoencoder", CASES["Autoencoder"].build())
-            curves[policy] = np.asarray(fit(model, x, None, epochs=6)["loss"])
-        finally:
-            keras.mixed_precision.set_global_policy("float32")
-    np.testing.assert_allclose(curves["mixed_bfloat16"], curves["float32"], rtol=0.02)
-    assert not np.array_equal(curves["mixed_bfloat16"], curves["float32"])
+def platform_test(*kinds):
+    """A pytest test running every cell for each of `kinds` (names in `CASES`).
 
+    In a test module: `test_platform = platform_test("RBM", "RBM-persistent")`.
+    """
+    import pytest
 
-def run_workers(mode, out_dir):
-    """Runs `platform_worker.py` for every kind; returns `{kind: {role: weights}}`."""
-    command = [sys.executable, WORKER, "--mode", mode, "--out", str(out_dir)]
-    environment = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=environment)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    with open(os.path.join(out_dir, "summary.json")) as file:
-        summary = json.load(file)
-    return {kind: {role: [np.load(path) for path in paths] for role, paths in roles.items()}
-            for kind, roles in summary.items()}
+    @pytest.mark.parametrize("cell", sorted(CELLS))
+    @pytest.mark.parametrize("kind", kinds)
+    def test_platform(kind, cell, tmp_path):
+        CELLS[cell](kind, tmp_path)
 
-
-@pytest.fixture(scope="module")
-def multi_worker_weights(tmp_path_factory):
-    return run_workers("multi_worker", tmp_path_factory.mktemp("multi_worker"))
-
-
-@pytest.fixture(scope="module")
-def resumed_weights(tmp_path_factory):
-    return run_workers("kill_resume", tmp_path_factory.mktemp("kill_resume"))
-
-
-def assert_same_weights(first, second, atol, message):
-    assert len(first) == len(second), message
-    for a, b in zip(first, second):
-        np.testing.assert_allclose(b, a, atol=atol, err_msg=message)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", KINDS)
-def test_multi_worker(name, multi_worker_weights):
-    weights = multi_worker_weights[name]
-    assert_same_weights(weights["worker_0"], weights["worker_1"], 0.0, f"{name}: workers differ")
-    for array in weights["worker_0"]:
-        assert np.all(np.isfinite(array)), name
-    if CASES[name].deterministic:
-        assert_same_weights(weights["worker_0"], weights["single"], 2e-5,
-                            f"{name}: two workers differ from one process")
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("name", KINDS)
-def test_kill_and_resume(name, resumed_weights):
-    weights = resumed_weights[name]
-    assert_same_weights(weights["uninterrupted"], weights["resumed"], 0.0,
-                        f"{name}: the resumed run ends elsewhere")
-
-
-def test_the_models_package_is_covered():
-    covered = {type(CASES[name].build()).__name__ for name in KINDS}
-    assert covered >= set(models.__all__) - {"BaseModel", "NonFiniteLossError", "DeepBeliefNetwork"}
+    return test_platform

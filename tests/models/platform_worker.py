@@ -1,4 +1,4 @@
-"""Worker processes of the platform matrix's slow cells (run by tests/test_platform_matrix.py).
+"""Worker processes of the platform cells that need them (run by test_platform_processes.py).
 
 `--mode multi_worker`: trains every case of `keras_dl.testing.platform_cases` under a
 `MultiWorkerMirroredStrategy` in two local worker processes (`TF_CONFIG` on

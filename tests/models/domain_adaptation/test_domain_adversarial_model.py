@@ -6,16 +6,12 @@ import numpy as np
 import pytest
 
 from keras_dl import callbacks, datasets, models
-from keras_dl.models.domain_adaptation.conditioning import (
-    entropy_weights,
-    multilinear_map,
-    randomized_multilinear_map,
-)
 from keras_dl.testing import (
     assert_export_matches,
     assert_keras_file_round_trip,
     two_replica_strategy,
 )
+from keras_dl.testing import assert_clear_error
 
 
 def moons_shift():
@@ -109,30 +105,6 @@ def test_reversal_makes_domains_indistinguishable_and_helps_the_target():
     assert np.all(adversarial_domain < source_only_domain - 0.08), adversarial_domain
     assert np.mean(adversarial_domain) < 0.65, adversarial_domain
     assert np.mean(gains) > 0.05 and np.median(gains) > 0.05, gains
-
-
-def test_multilinear_and_randomized_maps_match_numpy():
-    rng = np.random.default_rng(0)
-    f, g = rng.normal(size=(4, 3)).astype("float32"), rng.dirichlet(np.ones(5), 4).astype("float32")
-    expected = np.stack([np.outer(gi, fi).ravel() for fi, gi in zip(f, g)])
-    np.testing.assert_allclose(
-        keras.ops.convert_to_numpy(multilinear_map(f, g)), expected, rtol=1e-6
-    )
-    r_f, r_g = rng.normal(size=(3, 7)).astype("float32"), rng.normal(size=(5, 7)).astype("float32")
-    expected = (f @ r_f) * (g @ r_g) / np.sqrt(7)
-    actual = keras.ops.convert_to_numpy(randomized_multilinear_map(f, g, r_f, r_g))
-    np.testing.assert_allclose(actual, expected, rtol=1e-5, atol=1e-6)
-
-
-def test_entropy_weights_match_numpy():
-    rng = np.random.default_rng(1)
-    probabilities = rng.dirichlet(np.ones(4), 6)
-    entropy = -np.sum(probabilities * np.log(probabilities + 1e-5), axis=1)
-    domains = np.array([0, 0, 0, 1, 1, 1], "float32")
-    raw = 1 + np.exp(-entropy)
-    expected = np.where(domains == 0, raw / raw[:3].sum(), raw / raw[3:].sum()) / 2
-    actual = keras.ops.convert_to_numpy(entropy_weights(entropy.astype("float32"), domains))
-    np.testing.assert_allclose(actual, expected, rtol=1e-5)
 
 
 def test_randomized_matrices_are_fixed_reproducible_and_sized():
@@ -252,3 +224,74 @@ def test_fit_without_source_labels_is_refused():
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     with pytest.raises(ValueError, match=r"\(\(x_source, x_target\), y_source\)"):
         model.fit((x_source, x_target), epochs=1, verbose=0)
+
+
+FEATURES = 8
+
+
+def dense(inputs, units, activation=None):
+    return keras.Sequential(
+        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
+    )
+
+
+def binary(samples=16, features=FEATURES):
+    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
+
+
+def compiled(model, **kwargs):
+    model.compile(optimizer="adam", **kwargs)
+    return model
+
+
+def domain_model(domain_classifier=None, **kwargs):
+    return models.DomainAdversarialModel(
+        dense(FEATURES, 4, "relu"),
+        dense(4, 3, "softmax"),
+        domain_classifier or dense(4, 1),
+        **kwargs,
+    )
+
+
+BAD_INPUTS = {
+    "dann feature extractor": (
+        lambda: models.DomainAdversarialModel("f", dense(4, 3), dense(4, 1)),
+        TypeError,
+        "feature_extractor",
+    ),
+    "dann domain outputs": (lambda: domain_model(dense(4, 2)), ValueError, "one"),
+    "dann lambda": (lambda: domain_model(lambda_=-1.0), ValueError, "lambda_"),
+    "dann conditioning": (lambda: domain_model(conditioning="bilinear"), ValueError,
+                          "conditioning"),
+    "dann randomized_dim": (lambda: domain_model(conditioning="randomized", randomized_dim=0),
+                            ValueError, "randomized_dim"),
+    "dann entropy_weighting": (lambda: domain_model(entropy_weighting="yes"), TypeError,
+                               "entropy_weighting"),
+    "dann multilinear width": (lambda: domain_model(conditioning="multilinear"), ValueError,
+                               "domain_classifier"),
+    "cdan one-unit label head": (lambda: models.DomainAdversarialModel(
+        dense(FEATURES, 4, "relu"), dense(4, 1, "sigmoid"), dense(4, 1),
+        conditioning="multilinear"), ValueError, "one value per class"),
+    "dann fit without labels": (lambda: compiled(domain_model(),
+                                                 loss="sparse_categorical_crossentropy").fit(
+        (binary(), binary()), verbose=0), ValueError, "((x_source, x_target), y_source)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_clear_error(case):
+    assert_clear_error(*BAD_INPUTS[case])
+
+
+def test_domain_adversarial_model_without_loss_uses_the_head_s_cross_entropy():
+    rng = np.random.default_rng(0)
+    data = ((binary(), binary()), rng.integers(0, 3, 16))
+    weights = domain_model().get_weights()
+    histories = []
+    for loss in (None, "sparse_categorical_crossentropy"):
+        model = domain_model()
+        model.set_weights(weights)
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss=loss)
+        histories.append(model.fit(*data, batch_size=8, epochs=2, verbose=0, shuffle=False))
+    np.testing.assert_allclose(histories[0].history["loss"], histories[1].history["loss"],
+                               rtol=1e-6)

@@ -1,0 +1,69 @@
+"""ImageSampler: bad uses get a clear error."""
+
+import keras
+import numpy as np
+import pytest
+
+from keras_dl import callbacks, models
+from keras_dl.testing import assert_clear_error
+
+
+FEATURES = 8
+
+
+def dense(inputs, units, activation=None):
+    return keras.Sequential(
+        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
+    )
+
+
+def binary(samples=16, features=FEATURES):
+    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
+
+
+def autoencoder(cls=models.Autoencoder, **kwargs):
+    return cls(dense(FEATURES, 3, "sigmoid"), dense(3, FEATURES, "sigmoid"), **kwargs)
+
+
+def compiled(model, **kwargs):
+    model.compile(optimizer="adam", **kwargs)
+    return model
+
+
+def image_sampler_on(model, x, y=None):
+    sampler = callbacks.ImageSampler(image_dir="/tmp/keras_dl_bad_inputs")
+    model.fit(x, y, epochs=1, verbose=0, callbacks=[sampler])
+
+
+BAD_INPUTS = {
+    "sampler nowhere to write": (lambda: callbacks.ImageSampler(), ValueError, "log_dir"),
+    "sampler epochs": (
+        lambda: callbacks.ImageSampler(log_dir="/tmp/x", every_n_epochs=0),
+        ValueError,
+        "every_n_epochs",
+    ),
+    "sampler images": (
+        lambda: callbacks.ImageSampler(log_dir="/tmp/x", num_images=0),
+        ValueError,
+        "num_images",
+    ),
+    "sampler unknown model": (
+        lambda: image_sampler_on(
+            compiled(keras.Sequential([keras.Input((2,)), keras.layers.Dense(2)]), loss="mse"),
+            np.ones((4, 2)),
+            np.ones((4, 2)),
+        ),
+        TypeError,
+        "summary_images",
+    ),
+    "sampler autoencoder without inputs": (
+        lambda: image_sampler_on(compiled(autoencoder()), binary()),
+        ValueError,
+        "inputs",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_clear_error(case):
+    assert_clear_error(*BAD_INPUTS[case])
