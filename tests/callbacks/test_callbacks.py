@@ -126,7 +126,9 @@ def test_image_sampler_writes_into_the_run_of_tensorboards_training_scalars(tmp_
     assert sorted(runs) == ["train", "validation"]
     train, validation = runs["train"], runs["validation"]
     assert sorted(train["images"]) == sorted(expected)
-    epoch_scalars = {tag: steps for tag, steps in train["scalars"].items() if tag.startswith("epoch_")}
+    epoch_scalars = {
+        tag: steps for tag, steps in train["scalars"].items() if tag.startswith("epoch_")
+    }
     assert epoch_scalars
     for steps in [*train["images"].values(), *epoch_scalars.values()]:
         assert sorted(steps) == [0, 1]
