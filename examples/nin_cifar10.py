@@ -83,7 +83,11 @@ def main():
     print(f"NiN parameters: {model.count_params():,}")
     started = time.perf_counter()
     model.fit(
-        train, epochs=args.epochs, verbose=2, callbacks=[keras.callbacks.TensorBoard(args.log_dir)]
+        train,
+        epochs=args.epochs,
+        verbose=2,
+        shuffle=False,  # the dataset reshuffles itself; fit's default True makes Keras warn
+        callbacks=[keras.callbacks.TensorBoard(args.log_dir)],
     )
     _, accuracy = model.evaluate(x_test, y_test, batch_size=256, verbose=0)
     print(

@@ -92,6 +92,7 @@ def main():
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
         verbose=2,
+        shuffle=False,  # the dataset reshuffles itself; fit's default True makes Keras warn
         callbacks=[keras.callbacks.TensorBoard(args.log_dir)],
     )
     seconds = time.perf_counter() - started

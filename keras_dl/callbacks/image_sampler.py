@@ -15,6 +15,16 @@ from keras_dl.utils.image_grid import write_png
 class ImageSampler(keras.callbacks.Callback):
     """Writes image grids to TensorBoard (and PNG files) every few epochs.
 
+    Given the `log_dir` of a `keras.callbacks.TensorBoard` callback, the grids
+    go into the run of the model's training scalars, `<log_dir>/train`, at the
+    same steps as its `epoch_*` curves (the 0-based epoch), so TensorBoard
+    shows them beside the curves:
+
+    >>> callbacks = [keras.callbacks.TensorBoard("logs"), ImageSampler(log_dir="logs")]
+
+    The grids show the model at the end of a training epoch; no grids go to
+    the `<log_dir>/validation` run.
+
     It shows the grids that the model's `summary_images(num_images, seed,
     inputs)` returns (`{tag: grid}`), so any model can take part by
     defining that method. The keras_dl models show:
@@ -29,10 +39,13 @@ class ImageSampler(keras.callbacks.Callback):
     are scaled to [0, 1] per grid.
 
     Args:
-        log_dir: TensorBoard log directory (None: no TensorBoard images).
+        log_dir: the TensorBoard log directory, as given to
+            `keras.callbacks.TensorBoard`; grids are written to
+            `<log_dir>/train` (None: no TensorBoard images).
         every_n_epochs: positive int.
         num_images: positive int, images per grid.
-        image_dir: optional directory for PNG files `<tag>_epoch<N>.png`.
+        image_dir: optional directory for PNG files `<tag>_epoch<N>.png`
+            (`N` counts the epochs done, from 1, as Keras' progress bar).
         inputs: for autoencoders, a batch of inputs to reconstruct.
         seed: int, the seed of the fixed samples.
     """
@@ -48,7 +61,7 @@ class ImageSampler(keras.callbacks.Callback):
         self.image_dir = image_dir
         self.inputs = None if inputs is None else np.asarray(inputs)[:num_images]
         self.seed = seed
-        self.writer = tf.summary.create_file_writer(log_dir) if log_dir else None
+        self.writer = None
         self.written = []
 
     def grids(self):
@@ -63,6 +76,14 @@ class ImageSampler(keras.callbacks.Callback):
 
     def on_train_begin(self, logs=None):
         self.grids()  # a model that cannot show images fails now, not after an epoch
+        if self.log_dir is not None:
+            # The run where keras.callbacks.TensorBoard(log_dir) writes the epoch scalars.
+            self.writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "train"))
+
+    def on_train_end(self, logs=None):
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every_n_epochs:
@@ -70,7 +91,7 @@ class ImageSampler(keras.callbacks.Callback):
         for tag, grid in self.grids().items():
             if self.writer is not None:
                 with self.writer.as_default():
-                    tf.summary.image(tag, grid[None], step=epoch + 1)
+                    tf.summary.image(tag, grid[None], step=epoch)
                 self.writer.flush()
             if self.image_dir is not None:
                 os.makedirs(self.image_dir, exist_ok=True)
