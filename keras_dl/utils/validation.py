@@ -7,6 +7,8 @@ value of the right type but out of range raises `ValueError`.
 import math
 import numbers
 
+import numpy as np
+
 
 def _is_integer(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
@@ -127,3 +129,22 @@ def keras_model(name, value, layers_allowed=False):
         kind = "a keras.Model or layer" if layers_allowed else "a keras.Model"
         raise TypeError(f"`{name}` must be {kind}, received: {type(value).__name__}")
     return value
+
+
+def probabilities_data(owner, needs, x, alternative):
+    """Refuses data outside [0, 1] where `needs` (a probability loss or likelihood) takes
+    probabilities, with advice: scale it, or use `alternative`.
+
+    Args:
+        owner: the name in the message (`"Autoencoder"`, ...).
+        needs: what takes values in [0, 1] (`"the binary cross-entropy loss"`).
+        x: the data, array-like.
+        alternative: the choice for real-valued data (`"loss='mse'"`).
+    """
+    x = np.asarray(x)
+    if x.size and x.dtype.kind in "biuf" and (x.min() < 0 or x.max() > 1):
+        raise ValueError(
+            f"{owner}: {needs} takes values in [0, 1], but `x` holds values in "
+            f"[{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / 255) or use "
+            f"{alternative}"
+        )

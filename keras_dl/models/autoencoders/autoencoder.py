@@ -117,6 +117,9 @@ class Autoencoder(BaseModel):
     # Training ------------------------------------------------------------------
 
     def check_data(self, x, y):
+        if _is_probability_loss(self.loss):
+            validation.probabilities_data(type(self).__name__, "the binary cross-entropy loss",
+                                          x if y is None else y, "loss='mse' for real values")
         expected = (
             getattr(self.encoder, "input_shape", None)
             if getattr(self.encoder, "inputs", None)
@@ -204,3 +207,12 @@ def _known_input_shape(network):
     """The input shape of a model built on one `keras.Input`, else None."""
     shape = getattr(network, "input_shape", None) if getattr(network, "inputs", None) else None
     return shape if isinstance(shape, tuple) else None
+
+
+def _is_probability_loss(loss):
+    """Whether the compiled `loss` compares probabilities (binary cross-entropy)."""
+    if isinstance(loss, str):
+        return loss in ("binary_crossentropy", "bce", "binary_focal_crossentropy")
+    probability_losses = (keras.losses.BinaryCrossentropy, keras.losses.BinaryFocalCrossentropy)
+    return isinstance(loss, probability_losses) or loss in (
+        keras.losses.binary_crossentropy, keras.losses.binary_focal_crossentropy)

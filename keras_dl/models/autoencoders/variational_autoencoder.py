@@ -1,7 +1,6 @@
 """The variational autoencoder."""
 
 import keras
-import numpy as np
 import tensorflow as tf
 from keras import ops
 
@@ -94,13 +93,9 @@ class VariationalAutoencoder(Autoencoder):
         super().build(input_shape)
 
     def check_data(self, x, y):
-        x = np.asarray(x)
-        if self.likelihood == "bernoulli" and x.size and (x.min() < 0 or x.max() > 1):
-            raise ValueError(
-                "VariationalAutoencoder: the Bernoulli likelihood needs data in [0, 1], but `x` "
-                f"holds values in [{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / "
-                "255) or use likelihood='gaussian'"
-            )
+        if self.likelihood == "bernoulli":
+            validation.probabilities_data("VariationalAutoencoder", "the Bernoulli likelihood",
+                                          x, "likelihood='gaussian'")
 
     def encode_distribution(self, inputs, training=False):
         """`(mean, log_variance)` of q(z | x)."""

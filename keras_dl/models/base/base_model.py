@@ -243,6 +243,9 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
             self(sample)
 
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
+        if isinstance(x, tf.data.Dataset) and not args:
+            # A dataset shuffles itself; Keras warns about fit's default shuffle=True there.
+            kwargs.setdefault("shuffle", False)
         self._prepare(x, y)
         callbacks = list(callbacks or []) + [StopOnNonFinite()]
         return super().fit(x, y, *args, callbacks=callbacks, **kwargs)

@@ -107,6 +107,18 @@ def with_nan_weight(model, x):
 
 
 BAD_INPUTS = {
+    "autoencoder binary cross-entropy on pixels": (
+        lambda: compiled(autoencoder(), loss="binary_crossentropy").fit(
+            np.full((4, FEATURES), 200, "uint8"), verbose=0),
+        ValueError,
+        "uint8 pixels / 255",
+    ),
+    "autoencoder binary cross-entropy object on negative values": (
+        lambda: compiled(autoencoder(), loss=keras.losses.BinaryCrossentropy()).fit(
+            -binary(), verbose=0),
+        ValueError,
+        "[0, 1]",
+    ),
     "autoencoder encoder": (
         lambda: models.Autoencoder("encoder", dense(3, FEATURES)),
         TypeError,
