@@ -129,12 +129,29 @@ def check_export(name, tmp_path):
     endpoints = {"serve": lambda data: model(data, training=False)}
     endpoints.update({endpoint: getattr(model, endpoint) for endpoint in case.export_endpoints})
     assert_export_matches(model, inputs, str(tmp_path), endpoints=endpoints)
+    reloaded = tf.saved_model.load(str(tmp_path / f"{model.name}_savedmodel"))
+    assert_named_signatures(reloaded, ("serve", *case.export_endpoints))
     if case.generate_request is not None:  # the seed of the exported generator is optional
-        reloaded = tf.saved_model.load(str(tmp_path / f"{model.name}_savedmodel"))
-        request = case.generate_request
-        assert reloaded.generate(tf.constant(request)).shape[0] == 2
-        np.testing.assert_allclose(reloaded.generate(tf.constant(request), tf.constant(3)),
-                                   model.generate(request, seed=3), atol=1e-5)
+        request = tf.constant(case.generate_request)
+        assert reloaded.generate(request)["samples"].shape[0] == 2
+        np.testing.assert_allclose(reloaded.generate(request, tf.constant(3))["samples"],
+                                   model.generate(case.generate_request, seed=3), atol=1e-5)
+        served = reloaded.signatures["generate"]
+        assert set(served.structured_input_signature[1]) >= {"seed"}, name
+
+
+def assert_named_signatures(reloaded, same_input_endpoints):
+    """Every signature of the SavedModel `reloaded` names its inputs and outputs (none is
+    Keras' `keras_tensor*` or TensorFlow's `output_0`), and the endpoints
+    `same_input_endpoints` take inputs of the same names."""
+    for endpoint, function in reloaded.signatures.items():
+        inputs = function.structured_input_signature[1]
+        assert not any(key.startswith(("keras_tensor", "args_")) for key in inputs), endpoint
+        assert not any(key.startswith("output_") for key in function.structured_outputs), (
+            endpoint, function.structured_outputs)
+    input_names = {tuple(sorted(reloaded.signatures[endpoint].structured_input_signature[1]))
+                   for endpoint in same_input_endpoints}
+    assert len(input_names) == 1, input_names
 
 
 def check_uncompiled_file(name, tmp_path):

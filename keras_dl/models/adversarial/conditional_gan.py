@@ -6,11 +6,15 @@ import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.base.batch_utils import tensor_specs
+from keras_dl.models.base.endpoints import Endpoint, scalar_spec
 from keras_dl.models.adversarial.gan import GAN
 from keras_dl.models.base.heads import head_logits
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
+
+# The served label input: integer class indices, one per sample.
+_LABELS = tf.TensorSpec((None,), tf.int32, name="labels")
 
 
 @keras_dl_export("keras_dl.models.ConditionalGAN")
@@ -113,14 +117,10 @@ class ConditionalGAN(GAN):
         return config
 
     def serving_signature(self):
-        return [tensor_specs((None, self.latent_dim), name="z"),
-                tf.TensorSpec((None,), tf.int32, name="labels")]
+        return [tensor_specs((None, self.latent_dim), name="z"), _LABELS]
 
     def export_endpoints(self):
-        return {
-            "generate": (
-                lambda labels, seed=None: self.generate(labels, seed=seed),
-                [tf.TensorSpec((None,), tf.int32, name="labels")],
-                [tf.TensorSpec((None,), tf.int32, name="labels"), tf.TensorSpec((), tf.int32)],
-            )
-        }
+        return {"generate": Endpoint(
+            lambda labels, seed=None: self.generate(labels, seed=seed), "samples",
+            [[_LABELS, scalar_spec("seed")], [_LABELS]],
+        )}

@@ -8,6 +8,7 @@ from keras import ops
 from keras_dl import losses as gan_losses
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
+from keras_dl.models.base.endpoints import Endpoint, scalar_spec
 from keras_dl.models.base.heads import final_activation, head_logits
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -321,10 +322,15 @@ class GAN(BaseModel):
         )
         return config
 
+    serving_input_name = "z"
+    serving_output_name = "samples"
+
     def serving_signature(self):
-        return tensor_specs((None, self.latent_dim), name="z")
+        return tensor_specs((None, self.latent_dim), name=self.serving_input_name)
 
     def export_endpoints(self):
-        scalar = tf.TensorSpec((), tf.int32)
-        return {"generate": (lambda num_samples, seed=None: self.generate(num_samples, seed=seed),
-                             [scalar], [scalar, scalar])}
+        num_samples = scalar_spec("num_samples")
+        return {"generate": Endpoint(
+            lambda num_samples, seed=None: self.generate(num_samples, seed=seed), "samples",
+            [[num_samples, scalar_spec("seed")], [num_samples]],
+        )}

@@ -7,6 +7,7 @@ from keras import ops
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
+from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
@@ -56,6 +57,7 @@ class Autoencoder(BaseModel):
     ['loss']
     """
 
+    serving_output_name = "reconstructions"
     tracker_names = ("loss",)
     serialized_networks = ("encoder", "decoder")
 
@@ -193,12 +195,13 @@ class Autoencoder(BaseModel):
     def export_endpoints(self):
         code_shapes = self.encoder.compute_output_shape(self.serving_input_shape)
         return {
-            "encode": (lambda x: self.encode(x), [self.serving_signature()]),
-            "decode": (
+            "encode": Endpoint(lambda x: self.encode(x), "codes", [[self.serving_signature()]]),
+            "decode": Endpoint(
                 lambda *codes: self.decode(list(codes) if len(codes) > 1 else codes[0]),
-                tensor_specs(code_shapes, name="codes")
-                if isinstance(code_shapes, list)
-                else [tensor_specs(code_shapes, name="codes")],
+                "reconstructions",
+                [tensor_specs(code_shapes, name="codes")
+                 if isinstance(code_shapes, list)
+                 else [tensor_specs(code_shapes, name="codes")]],
             ),
         }
 

@@ -7,6 +7,7 @@ from keras import ops
 
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
+from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -48,6 +49,7 @@ class PCA(BaseModel):
     [0.81, 0.16]
     """
 
+    serving_output_name = "reconstructions"
     tracker_names = ("reconstruction_error",)
     accepts_compiled_loss = False
 
@@ -172,9 +174,9 @@ class PCA(BaseModel):
 
     def export_endpoints(self):
         return {
-            "encode": (lambda x: self.encode(x), [self.serving_signature()]),
-            "decode": (lambda codes: self.decode(codes),
-                       [tensor_specs((None, self.n_components), name="codes")]),
+            "encode": Endpoint(lambda x: self.encode(x), "codes", [[self.serving_signature()]]),
+            "decode": Endpoint(lambda codes: self.decode(codes), "reconstructions",
+                               [[tensor_specs((None, self.n_components), name="codes")]]),
         }
 
 

@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_dl.models.autoencoders.autoencoder import Autoencoder
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
+from keras_dl.models.base.endpoints import Endpoint, scalar_spec
 from keras_dl.models.base.divergences import gaussian_kl_divergence
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -158,11 +159,13 @@ class VariationalAutoencoder(Autoencoder):
         return config
 
     def export_endpoints(self):
-        scalar = tf.TensorSpec((), tf.int32)
+        num_samples = scalar_spec("num_samples")
         return {
-            "encode": (lambda x: self.encode(x), [self.serving_signature()]),
-            "decode": (lambda codes: self.decode(codes),
-                       [tensor_specs((None, self.latent_dim), name="codes")]),
-            "generate": (lambda num_samples, seed=None: self.generate(num_samples, seed=seed),
-                         [scalar], [scalar, scalar]),
+            "encode": Endpoint(lambda x: self.encode(x), "codes", [[self.serving_signature()]]),
+            "decode": Endpoint(lambda codes: self.decode(codes), "reconstructions",
+                               [[tensor_specs((None, self.latent_dim), name="codes")]]),
+            "generate": Endpoint(
+                lambda num_samples, seed=None: self.generate(num_samples, seed=seed), "samples",
+                [[num_samples, scalar_spec("seed")], [num_samples]],
+            ),
         }

@@ -1,25 +1,50 @@
-"""SavedModel export with the `serve` endpoint and a model's extra endpoints."""
+"""SavedModel export with the `serve` endpoint and a model's extra endpoints, each with
+named inputs and a named output."""
+
+import collections
 
 import keras
 import tensorflow as tf
 
 from keras_dl.models.base.batch_utils import tensor_specs
 
+Endpoint = collections.namedtuple("Endpoint", "function output signatures")
+Endpoint.__doc__ = """An extra SavedModel endpoint.
+
+function: what it computes, from its positional inputs.
+output: the name of its output (the key of the dict it returns when served).
+signatures: lists of named `tf.TensorSpec`s, one list per form it takes; the
+    first is the endpoint's SavedModel signature (`saved_model_cli`, TF
+    Serving), the others are extra forms of the Python callable (e.g. without
+    an optional `seed`).
+"""
+
+
+def scalar_spec(name):
+    """A named int32 scalar input (`num_samples`, `seed`)."""
+    return tf.TensorSpec((), tf.int32, name=name)
+
 
 class SavedModelEndpoints:
     """A `keras.Model` mixin: `export` writes `serve` (inference) and the endpoints a
-    model lists in `export_endpoints()`, with input signatures from
-    `serving_signature()`."""
+    model lists in `export_endpoints()`.
+
+    Inputs are named by their `tf.TensorSpec`s (`serve` takes
+    `serving_input_name`, by default `"inputs"`), outputs by the endpoint
+    (`serve` returns `{serving_output_name: ...}`), so that a client reads
+    e.g. `reloaded.serve(x)["reconstructions"]`.
+    """
+
+    serving_input_name = "inputs"
+    serving_output_name = "outputs"
 
     def serving_signature(self):
-        """The `tf.TensorSpec` of `call`'s input (a list of specs for several inputs);
+        """The named `tf.TensorSpec` of `call`'s input (a list of specs for several inputs);
         by default from `serving_input_shape`, which `build` records."""
-        return tensor_specs(self.serving_input_shape)
+        return tensor_specs(self.serving_input_shape, name=self.serving_input_name)
 
     def export_endpoints(self):
-        """Extra SavedModel endpoints: `{name: (function, input_signature, ...)}`; with
-        several signatures (e.g. with and without an optional argument) the endpoint
-        takes each of them."""
+        """Extra SavedModel endpoints: `{name: Endpoint(...)}`."""
         return {}
 
     def export(self, filepath, format="tf_saved_model", verbose=True, input_signature=None,
@@ -31,14 +56,31 @@ class SavedModelEndpoints:
         archive = keras.export.ExportArchive()
         archive.track(self)
         # One argument: a tensor, or a list of tensors for multi-input models.
-        signature = input_signature or [self.serving_signature()]
-        archive.add_endpoint("serve", lambda inputs: self(inputs, training=False), signature)
-        for name, (function, *signatures) in self.export_endpoints().items():
-            if len(signatures) == 1:
-                archive.add_endpoint(name, function, signatures[0])
+        archive.add_endpoint(
+            "serve",
+            _named(lambda inputs: self(inputs, training=False), self.serving_output_name),
+            input_signature or [self.serving_signature()],
+        )
+        for name, endpoint in self.export_endpoints().items():
+            function = _named(endpoint.function, endpoint.output)
+            if len(endpoint.signatures) == 1:
+                archive.add_endpoint(name, function, endpoint.signatures[0])
                 continue
             traced = tf.function(function)
-            for endpoint_signature in signatures:
-                traced.get_concrete_function(*endpoint_signature)
+            for signature in endpoint.signatures:
+                traced.get_concrete_function(*signature)
             archive.add_endpoint(name, traced)
         archive.write_out(filepath, verbose=verbose)
+
+
+def _named(function, output):
+    """`function` returning `{output: result}` (`{output_0: ..., output_1: ...}` for a list
+    of results), so that the SavedModel signature names its outputs."""
+
+    def named(*inputs):
+        result = function(*inputs)
+        if isinstance(result, (list, tuple)):
+            return {f"{output}_{index}": value for index, value in enumerate(result)}
+        return {output: result}
+
+    return named

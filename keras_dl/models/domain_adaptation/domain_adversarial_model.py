@@ -7,6 +7,7 @@ from keras_dl.layers import GradientReversal
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
 from keras_dl.models.base.batch_utils import tensor_specs
+from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.models.base.heads import final_activation, head_logits
 from keras_dl.models.domain_adaptation.conditioning import (
     entropy_weights,
@@ -305,8 +306,11 @@ class DomainAdversarialModel(BaseModel):
         })
         return config
 
+    serving_output_name = "predictions"
+
     def serving_signature(self):
-        return tensor_specs(self.feature_extractor.input_shape)
+        return tensor_specs(self.feature_extractor.input_shape, name=self.serving_input_name)
 
     def export_endpoints(self):
-        return {"features": (lambda x: self.features(x), [self.serving_signature()])}
+        return {"features": Endpoint(lambda x: self.features(x), "features",
+                                     [[self.serving_signature()]])}
