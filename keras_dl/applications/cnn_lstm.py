@@ -59,6 +59,13 @@ def CNNLSTM(
     what tells apart classes that no single frame reveals (genotypes by their
     growth, actions by their motion).
 
+    Batch normalization after short runs: the default backbone's momentum
+    is 0.9 rather than Keras' 0.99, so that its moving statistics, which
+    inference uses, keep up with the weights. A given `backbone` keeps its
+    own: with momentum 0.99 and a short run, the model can evaluate near
+    chance while it fits its training data; lower the backbone's momentum
+    (e.g. `ResNet18(..., batch_norm_momentum=0.9)`) or train longer.
+
     Reference: Taghavi Namin, Esmaeilzadeh, Najafi, Brown & Borevitz, "Deep
     phenotyping: deep learning for temporal phenotype/genotype
     classification", Plant Methods 14, 2018; Donahue et al., "Long-term

@@ -65,6 +65,12 @@ def DCGANGenerator(
     drawn from N(0, 0.02). For 64x64 outputs the channels go 512-256-128-64,
     as in the paper's Figure 1.
 
+    Batch normalization after short runs: at momentum 0.99 the moving
+    statistics that inference mode uses lag the weights for hundreds of
+    steps, so after a short run both networks behave differently in
+    inference mode than in training; lower `batch_norm_momentum` (e.g. 0.9)
+    or train longer.
+
     Reference: Radford, Metz & Chintala, "Unsupervised Representation Learning
     with Deep Convolutional Generative Adversarial Networks", ICLR 2016.
 

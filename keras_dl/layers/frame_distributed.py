@@ -11,18 +11,12 @@ from keras_dl.utils.api_export import keras_dl_export
 class FrameDistributed(keras.layers.TimeDistributed):
     """Applies a layer to every time step by folding time into the batch.
 
-    Same contract as `keras.layers.TimeDistributed`, different mechanics:
-    the `(batch, time, ...)` input is reshaped to `(batch * time, ...)`, the
-    wrapped layer is called once, and the result is reshaped back. Keras 3's
-    `TimeDistributed` instead calls the wrapped layer once per time step when
-    the number of steps is static, so batch normalization inside it normalises
-    each time step with that step's own batch statistics during training
-    while inference uses one moving average over all steps. A sequence model
-    then learns from features that it never sees again at inference (a
-    CNN-LSTM with a batch-normalised frame CNN can fit its training set and
-    stay at chance on test data in inference mode). Folding the frames gives
-    batch normalization the statistics of all frames, in training and at
-    inference alike, and one large call instead of many small ones.
+    Same contract as `keras.layers.TimeDistributed`: the `(batch, time, ...)`
+    input is reshaped to `(batch * time, ...)`, the wrapped layer is called
+    once, and the result is reshaped back. Batch normalization inside it
+    therefore normalizes with the statistics of all frames, in training and
+    at inference alike, so a sequence model sees the same frame features in
+    both.
 
     Args:
         layer: a `keras.layers.Layer` (or model) taking single frames.
@@ -66,6 +60,11 @@ class FrameDistributed(keras.layers.TimeDistributed):
                 f"received input shape {inputs.shape}"
             )
         shape = ops.shape(inputs)
+        # One call on all frames: Keras 3's TimeDistributed calls the layer once per time step
+        # when the number of steps is static, so batch normalization inside it normalizes each
+        # step with that step's own batch statistics in training but with one moving average
+        # over all steps at inference (a CNN-LSTM with a batch-normalized frame CNN then fits
+        # its training set and stays at chance on test data in inference mode).
         frames = ops.reshape(inputs, (-1, *inputs.shape[2:]))
         kwargs = {"training": training} if keras_compat.call_has_training_arg(self.layer) else {}
         outputs = self.layer(frames, **kwargs)

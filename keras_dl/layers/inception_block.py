@@ -18,6 +18,11 @@ class InceptionBlock(keras.layers.Layer):
     kept. With `use_batchnorm=False` the weights are exactly those of the
     paper's module: inception (3a) on 192 channels has 163,696 parameters.
 
+    Batch normalization after short runs: with `use_batchnorm=True` and
+    momentum 0.99 a briefly trained network can evaluate far worse than it
+    trains (its moving statistics lag); lower `batch_norm_momentum`, train
+    longer or recompute the statistics, as explained for `Mlpconv`.
+
     Reference: Szegedy et al., "Going Deeper with Convolutions", CVPR 2015
     (Table 1 lists the filter numbers of every module).
 

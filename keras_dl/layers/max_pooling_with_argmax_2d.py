@@ -27,8 +27,7 @@ class MaxPoolingWithArgmax2D(keras.layers.Layer):
     in max-pool backpropagation.
 
     The argmax is computed by scanning the `pool_size` window offsets with
-    `keras.ops` (strided slices and `where`), so the layer compiles with XLA,
-    which has no kernel for `tf.nn.max_pool_with_argmax`.
+    `keras.ops` (strided slices and `where`), so the layer compiles with XLA.
 
     Reference: Zeiler & Fergus, "Visualizing and Understanding Convolutional
     Networks", ECCV 2014 (switches); Badrinarayanan, Kendall & Cipolla,
@@ -120,6 +119,8 @@ class MaxPoolingWithArgmax2D(keras.layers.Layer):
         corner = (rows[:, None] * width + columns[None, :]) * channels
         corner = corner[:, :, None] + ops.arange(channels, dtype="int32")[None, None, :]
 
+        # A scan of the window offsets rather than `tf.nn.max_pool_with_argmax`, which XLA
+        # has no kernel for.
         pooled, argmax = None, None
         for dy in range(window_rows):
             for dx in range(window_columns):

@@ -16,6 +16,13 @@ class Mlpconv(keras.layers.Layer):
     multilayer perceptron applied to every pixel with shared weights, so the
     block replaces the linear filter of a convolution by a small MLP.
 
+    Batch normalization after short runs (`use_batchnorm=True`): inference
+    normalizes with moving statistics that, at the default momentum 0.99,
+    trail the weights by hundreds of steps, so a briefly trained network can
+    validate near chance while it fits its training data. Lower
+    `batch_norm_momentum` (e.g. 0.9), train longer, or recompute the
+    statistics on training data in `training=True` mode before evaluating.
+
     Reference: Lin, Chen & Yan, "Network In Network", ICLR 2014.
 
     Args:

@@ -34,6 +34,12 @@ class ResidualBlock(keras.layers.Layer):
     weights; `"auto"` is the identity when the shapes match and a projection
     otherwise.
 
+    Batch normalization after short runs: at the default momentum 0.99 the
+    moving statistics that inference uses lag the weights, and a ResNet
+    trained for a few hundred steps can validate near chance while it fits
+    its training data; lower `batch_norm_momentum` (0.9 is Torch's 0.1),
+    train longer or recompute the statistics, as explained for `Mlpconv`.
+
     References:
         He, Zhang, Ren & Sun, "Deep Residual Learning for Image Recognition",
         CVPR 2016. He, Zhang, Ren & Sun, "Identity Mappings in Deep Residual

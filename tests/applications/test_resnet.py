@@ -87,25 +87,124 @@ def test_weights_file_loads_and_a_mismatch_is_explained(tmp_path):
         applications.ResNet20(classes=5, weights=path)
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, argument",
-    [
-        ({"input_shape": (16, 16, 3)}, ValueError, "input_shape"),
-        ({"input_shape": (224, 224)}, ValueError, "input_shape"),
-        ({"pooling": "mean", "include_top": False}, ValueError, "pooling"),
-        ({"classes": 0}, ValueError, "classes"),
-        ({"weights": "imagenet"}, ValueError, "weights"),
-        ({"classifier_activation": "no_such_activation"}, ValueError, "classifier_activation"),
-        ({"preactivation": "yes"}, TypeError, "preactivation"),
-    ],
-)
-def test_bad_arguments_are_named(kwargs, error, argument):
-    with pytest.raises(error, match=argument):
-        applications.ResNet18(**kwargs)
-
-
-def test_cifar_shortcut_choice_is_checked():
-    with pytest.raises(ValueError, match="shortcut"):
-        applications.ResNet20(shortcut="auto_magic")
+def test_cifar_projection_shortcuts_add_weights():
     projection = applications.ResNet20(shortcut="projection")
     assert projection.count_params() > applications.ResNet20().count_params()
+
+
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "resnet_input_too_small": (
+        lambda t: applications.ResNet20(input_shape=(4, 4, 3)),
+        ValueError,
+        "`input_shape`",
+    ),
+    "resnet_input_rank": (
+        lambda t: applications.ResNet20(input_shape=(32, 32)),
+        ValueError,
+        "`input_shape`",
+    ),
+    "resnet_input_string": (
+        lambda t: applications.ResNet20(input_shape="32x32x3"),
+        ValueError,
+        "`input_shape`",
+    ),
+    "resnet_unknown_channels": (
+        lambda t: applications.ResNet20(input_shape=(32, 32, None)),
+        ValueError,
+        "channel",
+    ),
+    "resnet_classes_zero": (lambda t: applications.ResNet20(classes=0), ValueError, "`classes`"),
+    "resnet_classes_float": (lambda t: applications.ResNet20(classes=2.5), TypeError, "`classes`"),
+    "resnet_pooling": (
+        lambda t: applications.ResNet20(include_top=False, pooling="mean"),
+        ValueError,
+        "`pooling`",
+    ),
+    "resnet_weights_missing_file": (
+        lambda t: applications.ResNet20(weights=str(t / "missing.weights.h5")),
+        ValueError,
+        "`weights`",
+    ),
+    "resnet_weights_name": (
+        lambda t: applications.ResNet18(weights="imagenet"),
+        ValueError,
+        "nothing is downloaded",
+    ),
+    "resnet_include_top": (
+        lambda t: applications.ResNet20(include_top="yes"),
+        TypeError,
+        "`include_top`",
+    ),
+    "resnet_classifier_activation": (
+        lambda t: applications.ResNet20(classifier_activation="nope"),
+        ValueError,
+        "`classifier_activation`",
+    ),
+    "resnet_preactivation": (
+        lambda t: applications.ResNet50(preactivation=1),
+        TypeError,
+        "`preactivation`",
+    ),
+    "resnet_momentum_one": (
+        lambda t: applications.ResNet20(batch_norm_momentum=1.0),
+        ValueError,
+        "`batch_norm_momentum`",
+    ),
+    "resnet_momentum_negative": (
+        lambda t: applications.ResNet50(batch_norm_momentum=-0.1),
+        ValueError,
+        "`batch_norm_momentum`",
+    ),
+    "resnet_momentum_string": (
+        lambda t: applications.ResNet20(batch_norm_momentum="0.9"),
+        TypeError,
+        "`batch_norm_momentum`",
+    ),
+    "resnet_epsilon_zero": (
+        lambda t: applications.ResNet20(batch_norm_epsilon=0.0),
+        ValueError,
+        "`batch_norm_epsilon`",
+    ),
+    "resnet_input_tensor_rank": (
+        lambda t: applications.ResNet20(input_tensor=keras.Input((32, 32))),
+        ValueError,
+        "`input_shape`",
+    ),
+    "resnet18_input_too_small": (
+        lambda t: applications.ResNet18(input_shape=(16, 16, 3)),
+        ValueError,
+        "`input_shape`",
+    ),
+    "resnet18_input_rank": (
+        lambda t: applications.ResNet18(input_shape=(224, 224)),
+        ValueError,
+        "`input_shape`",
+    ),
+    "resnet18_pooling": (
+        lambda t: applications.ResNet18(pooling="mean", include_top=False),
+        ValueError,
+        "`pooling`",
+    ),
+    "resnet18_classes_zero": (lambda t: applications.ResNet18(classes=0), ValueError, "`classes`"),
+    "resnet18_classifier_activation": (
+        lambda t: applications.ResNet18(classifier_activation="no_such_activation"),
+        ValueError,
+        "`classifier_activation`",
+    ),
+    "resnet18_preactivation": (
+        lambda t: applications.ResNet18(preactivation="yes"),
+        TypeError,
+        "`preactivation`",
+    ),
+    "resnet_shortcut": (
+        lambda t: applications.ResNet20(shortcut="auto_magic"),
+        ValueError,
+        "`shortcut`",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

@@ -65,16 +65,33 @@ def test_single_frames_do_not_reveal_the_genotype_but_sequences_do(sequences):
     assert sequence_accuracy > 0.9, sequence_accuracy
 
 
-@pytest.mark.parametrize(
-    "kwargs, argument",
-    [
-        ({"num_sequences": 0}, "num_sequences"),
-        ({"num_sequences": 2, "timesteps": 3}, "timesteps"),
-        ({"num_sequences": 2, "image_size": 4}, "image_size"),
-        ({"num_sequences": 2, "num_genotypes": 5, "timesteps": 8}, "num_genotypes"),
-        ({"num_sequences": 2, "num_genotypes": 1}, "num_genotypes"),
-    ],
-)
-def test_bad_arguments_are_named(kwargs, argument):
-    with pytest.raises(ValueError, match=argument):
-        growth_sequences(**kwargs)
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "growth_sequences_count": (lambda t: growth_sequences(0), ValueError, "`num_sequences`"),
+    "growth_sequences_count_float": (lambda t: growth_sequences(4.0), TypeError, "`num_sequences`"),
+    "growth_sequences_timesteps": (
+        lambda t: growth_sequences(4, timesteps=3),
+        ValueError,
+        "`timesteps`",
+    ),
+    "growth_sequences_image_size": (
+        lambda t: growth_sequences(4, image_size=4),
+        ValueError,
+        "`image_size`",
+    ),
+    "growth_sequences_genotypes": (
+        lambda t: growth_sequences(4, num_genotypes=10),
+        ValueError,
+        "`num_genotypes`",
+    ),
+    "growth_sequences_one_genotype": (
+        lambda t: growth_sequences(2, num_genotypes=1),
+        ValueError,
+        "`num_genotypes`",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

@@ -35,15 +35,6 @@ def test_digits_in_mnist_framing():
     assert np.corrcoef(downsampled.ravel(), small.ravel())[0, 1] > 0.95
 
 
-def test_digits_reject_unknown_split_and_extra_arguments():
-    with pytest.raises(ValueError, match="split"):
-        load("digits", "validation")
-    with pytest.raises(TypeError, match="digits"):
-        load("digits", data_dir="/tmp")
-    with pytest.raises(ValueError, match="image_size"):
-        load("digits", image_size=32)
-
-
 def test_tfds_path_scales_images_without_network():
     with tfds.testing.mock_data(num_examples=5):
         dataset = load("mnist", split="train")
@@ -53,11 +44,6 @@ def test_tfds_path_scales_images_without_network():
     assert image.dtype == tf.float32 and tuple(image.shape) == (28, 28, 1)
     assert 0.0 <= float(tf.reduce_min(image)) and float(tf.reduce_max(image)) <= 1.0
     assert label.dtype == tf.int64
-
-
-def test_name_must_be_a_string():
-    with pytest.raises(TypeError, match="name"):
-        load(3)
 
 
 def test_unprepared_tfds_data_without_download_fails_at_once(tmp_path):
@@ -72,6 +58,29 @@ def test_unprepared_tfds_data_offline_fails_at_once_with_what_to_do(tmp_path, mo
         load("mnist", data_dir=str(tmp_path / "missing"))
 
 
-def test_unknown_tfds_name_is_named():
-    with pytest.raises(ValueError, match="`name` must be 'digits' or a tensorflow_datasets name"):
-        load("no_such_dataset_anywhere")
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "load_name_type": (lambda t: load(3), TypeError, "`name`"),
+    "load_unknown_name": (
+        lambda t: load("no_such_dataset_anywhere"),
+        ValueError,
+        "`name` must be 'digits' or a tensorflow_datasets name",
+    ),
+    "load_digits_split": (lambda t: load("digits", "validation"), ValueError, "`split`"),
+    "load_digits_kwargs": (
+        lambda t: load("digits", data_dir=str(t)),
+        TypeError,
+        "takes only `image_size`",
+    ),
+    "load_unprepared_without_download": (
+        lambda t: load("mnist", data_dir=str(t / "none"), download=False),
+        FileNotFoundError,
+        "not prepared",
+    ),
+    "load_digits_image_size": (lambda t: load("digits", image_size=32), ValueError, "`image_size`"),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

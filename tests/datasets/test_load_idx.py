@@ -15,11 +15,27 @@ needs_mnist = pytest.mark.skipif(
 )
 
 
-def write_idx(path, array, type_code, compress):
+def idx_bytes(array, type_code=0x08):
     header = bytes([0, 0, type_code, array.ndim]) + np.asarray(array.shape, ">u4").tobytes()
-    payload = header + array.tobytes()
-    with open(path, "wb") as file:
-        file.write(gzip.compress(payload) if compress else payload)
+    return header + array.tobytes()
+
+
+def write(path, data):
+    path.write_bytes(data)
+    return str(path)
+
+
+def write_idx(path, array, type_code=0x08, compress=False):
+    payload = idx_bytes(array, type_code)
+    return write(path, gzip.compress(payload) if compress else payload)
+
+
+def images_and_labels(directory, num_images, num_labels):
+    """Writes `num_images` 2x2 images and `num_labels` labels as IDX files; returns the paths."""
+    return (
+        write_idx(directory / "images.idx", np.zeros((num_images, 2, 2), "u1")),
+        write_idx(directory / "labels.idx", np.zeros(num_labels, "u1")),
+    )
 
 
 @needs_mnist
@@ -48,18 +64,41 @@ def test_round_trips_every_idx_type(tmp_path, dtype, type_code, compress):
     np.testing.assert_array_equal(load_idx(str(path)), array)
 
 
-def test_mismatched_label_count_is_refused(tmp_path):
-    write_idx(tmp_path / "images", np.zeros((3, 2, 2), "u1"), 0x08, False)
-    write_idx(tmp_path / "labels", np.zeros((4,), "u1"), 0x08, False)
-    with pytest.raises(ValueError, match="labels_path"):
-        load_idx(str(tmp_path / "images"), str(tmp_path / "labels"))
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "load_idx_missing_file": (
+        lambda t: load_idx(str(t / "missing.idx")),
+        FileNotFoundError,
+        "missing.idx",
+    ),
+    "load_idx_not_idx": (
+        lambda t: load_idx(write(t / "a.txt", b"hello world")),
+        ValueError,
+        "is not an IDX file",
+    ),
+    "load_idx_truncated": (
+        lambda t: load_idx(write(t / "a.idx", idx_bytes(np.zeros((4, 2), "u1"))[:-3])),
+        ValueError,
+        "header announces shape (4, 2)",
+    ),
+    "load_idx_gzip_not_idx": (
+        lambda t: load_idx(write(t / "a.gz", gzip.compress(b"\x01\x02\x03\x04"))),
+        ValueError,
+        "is not an IDX file",
+    ),
+    "load_idx_label_count": (
+        lambda t: load_idx(*images_and_labels(t, 4, 3)),
+        ValueError,
+        "holds 3 labels",
+    ),
+    "load_idx_more_labels_than_images": (
+        lambda t: load_idx(*images_and_labels(t, 3, 4)),
+        ValueError,
+        "`labels_path` holds 4 labels",
+    ),
+}
 
 
-def test_non_idx_and_truncated_files_are_refused(tmp_path):
-    (tmp_path / "text").write_bytes(b"hello world")
-    with pytest.raises(ValueError, match="not an IDX file"):
-        load_idx(str(tmp_path / "text"))
-    write_idx(tmp_path / "short", np.zeros((3, 2, 2), "u1"), 0x08, False)
-    (tmp_path / "short").write_bytes((tmp_path / "short").read_bytes()[:-1])
-    with pytest.raises(ValueError, match="header announces"):
-        load_idx(str(tmp_path / "short"))
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

@@ -19,8 +19,16 @@ def test_target_is_the_source_distribution_rotated_about_the_centre():
     np.testing.assert_allclose(x_target, expected, atol=1e-5)
 
 
-def test_bad_arguments_are_named():
-    with pytest.raises(ValueError, match="num_samples"):
-        rotated_moons(0)
-    with pytest.raises(ValueError, match="noise"):
-        rotated_moons(10, noise=-0.1)
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "rotated_moons_count": (lambda t: rotated_moons(0), ValueError, "`num_samples`"),
+    "rotated_moons_noise": (lambda t: rotated_moons(10, noise=-1.0), ValueError, "`noise`"),
+    "rotated_moons_angle": (lambda t: rotated_moons(10, angle="35"), TypeError, "`angle`"),
+    "rotated_moons_seed": (lambda t: rotated_moons(10, seed=None), TypeError, "`seed`"),
+    "rotated_moons_negative_seed": (lambda t: rotated_moons(10, seed=-1), ValueError, "`seed`"),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

@@ -38,10 +38,6 @@ class DropBlock2DTest(testing.TestCase):
         self.assertAllClose(output.sum(), x.sum(), rtol=1e-4)
         np.testing.assert_allclose(output[~dropped], 1.0 / (1.0 - dropped.mean()), rtol=1e-4)
 
-    def test_block_larger_than_the_map_is_refused(self):
-        with self.assertRaisesRegex(ValueError, "block_size"):
-            DropBlock2D(0.1, block_size=9)(np.ones((1, 8, 8, 1), "float32"), training=True)
-
     def test_blocks_follow_the_shape_of_each_call(self):
         layer = DropBlock2D(0.2, 3, seed=0)
         layer.build((None, 8, 8, 4))
@@ -68,15 +64,26 @@ class DropBlock2DTest(testing.TestCase):
         self.assertBetween(dropped.mean(), 0.1, 0.25)
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, argument",
-    [
-        ({"rate": 1.0, "block_size": 3}, ValueError, "rate"),
-        ({"rate": -0.2, "block_size": 3}, ValueError, "rate"),
-        ({"rate": 0.1, "block_size": 0}, ValueError, "block_size"),
-        ({"rate": 0.1, "block_size": 2.0}, TypeError, "block_size"),
-    ],
-)
-def test_bad_arguments_name_the_argument(kwargs, error, argument):
-    with pytest.raises(error, match=argument):
-        DropBlock2D(**kwargs)
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "drop_block_rate": (lambda t: DropBlock2D(1.5, 3), ValueError, "`rate`"),
+    "drop_block_block_size": (lambda t: DropBlock2D(0.1, 2.0), TypeError, "`block_size`"),
+    "drop_block_3d_input": (
+        lambda t: DropBlock2D(0.1, 3)(np.ones((2, 8, 8), "float32")),
+        ValueError,
+        "(batch, height, width, channels)",
+    ),
+    "drop_block_block_larger_than_map": (
+        lambda t: DropBlock2D(0.1, 9)(np.ones((2, 8, 8, 3), "float32"), training=True),
+        ValueError,
+        "`block_size`",
+    ),
+    "drop_block_rate_one": (lambda t: DropBlock2D(1.0, 3), ValueError, "`rate`"),
+    "drop_block_negative_rate": (lambda t: DropBlock2D(-0.2, 3), ValueError, "`rate`"),
+    "drop_block_zero_block_size": (lambda t: DropBlock2D(0.1, 0), ValueError, "`block_size`"),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

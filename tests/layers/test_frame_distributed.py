@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 from keras.src import testing
 
@@ -54,3 +55,24 @@ class FrameDistributedTest(testing.TestCase):
         traced = tf.function(layer, input_signature=[tf.TensorSpec((None, 3, None))])
         with self.assertRaisesRegex(ValueError, "known"):
             traced.get_concrete_function()
+
+
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "frame_distributed_not_a_layer": (lambda t: FrameDistributed("conv"), ValueError, "layer"),
+    "frame_distributed_no_time_axis": (
+        lambda t: FrameDistributed(keras.layers.Conv2D(2, 3))(np.ones((2, 8, 8, 3), "float32")),
+        ValueError,
+        "is the time axis missing?",
+    ),
+    "frame_distributed_2d_input": (
+        lambda t: FrameDistributed(keras.layers.Dense(2))(np.ones((2, 3), "float32")),
+        ValueError,
+        "rank 3 or more",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

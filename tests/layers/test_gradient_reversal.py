@@ -4,9 +4,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_dl import layers
 from keras_dl.layers import GradientReversal
-from keras_dl.testing import assert_clear_error
 
 
 def gradient_of(layer, x, upstream):
@@ -53,19 +51,22 @@ class GradientReversalTest(testing.TestCase):
         self.assertAllClose(compiled_gradient(), -0.25 * upstream)
 
 
-@pytest.mark.parametrize(
-    "value, error", [(-0.1, ValueError), (float("nan"), ValueError), ("1", TypeError)]
-)
-def test_bad_lambda_names_the_argument(value, error):
-    with pytest.raises(error, match="lambda_"):
-        GradientReversal(lambda_=value)
-
-
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
 BAD_INPUTS = {
-    "reversal lambda": (lambda: layers.GradientReversal(-1.0), ValueError, "lambda_"),
+    "gradient_reversal_negative": (
+        lambda t: GradientReversal(lambda_=-1.0),
+        ValueError,
+        "`lambda_`",
+    ),
+    "gradient_reversal_string": (lambda t: GradientReversal(lambda_="1"), TypeError, "`lambda_`"),
+    "gradient_reversal_nan": (
+        lambda t: GradientReversal(lambda_=float("nan")),
+        ValueError,
+        "`lambda_`",
+    ),
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
-def test_bad_input_gets_a_clear_error(case):
-    assert_clear_error(*BAD_INPUTS[case])
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

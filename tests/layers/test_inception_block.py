@@ -62,6 +62,32 @@ class InceptionBlockTest(testing.TestCase):
 
 @pytest.mark.parametrize("argument", sorted(INCEPTION_3A))
 @pytest.mark.parametrize("value, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError)])
-def test_bad_filters_name_the_argument(argument, value, error):
-    with pytest.raises(error, match=argument):
-        InceptionBlock(**{**INCEPTION_3A, argument: value})
+def test_bad_filters_name_the_argument(argument, value, error, assert_clear_error):
+    assert_clear_error(
+        lambda t: InceptionBlock(**{**INCEPTION_3A, argument: value}), error, f"`{argument}`"
+    )
+
+
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "inception_use_batchnorm": (
+        lambda t: InceptionBlock(1, 1, 1, 1, 1, 1, use_batchnorm="yes"),
+        TypeError,
+        "`use_batchnorm`",
+    ),
+    "inception_int_input": (
+        lambda t: InceptionBlock(1, 1, 1, 1, 1, 1)(np.ones((1, 8, 8, 3), "uint8")),
+        TypeError,
+        "floating-point inputs",
+    ),
+    "inception_3d_input": (
+        lambda t: InceptionBlock(1, 1, 1, 1, 1, 1)(np.ones((2, 8, 8), "float32")),
+        ValueError,
+        "4D",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

@@ -50,20 +50,41 @@ class MaxPoolingWithArgmax2DTest(testing.TestCase):
             np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, argument",
-    [
-        ({"pool_size": 0}, ValueError, "pool_size"),
-        ({"strides": -1}, ValueError, "strides"),
-        ({"padding": "causal"}, ValueError, "padding"),
-        ({"pool_size": "2"}, TypeError, "pool_size"),
-    ],
-)
-def test_bad_arguments_name_the_argument(kwargs, error, argument):
-    with pytest.raises(error, match=argument):
-        MaxPoolingWithArgmax2D(**kwargs)
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "argmax_pooling_padding": (
+        lambda t: MaxPoolingWithArgmax2D(padding="full"),
+        ValueError,
+        "`padding`",
+    ),
+    "argmax_pooling_3d_input": (
+        lambda t: MaxPoolingWithArgmax2D()(np.ones((2, 8, 8), "float32")),
+        ValueError,
+        "(batch, height, width, channels)",
+    ),
+    "argmax_pooling_window_too_large": (
+        lambda t: MaxPoolingWithArgmax2D(5)(np.ones((1, 4, 4, 1), "float32")),
+        ValueError,
+        "`pool_size`",
+    ),
+    "argmax_pooling_zero_pool_size": (
+        lambda t: MaxPoolingWithArgmax2D(pool_size=0),
+        ValueError,
+        "`pool_size`",
+    ),
+    "argmax_pooling_negative_strides": (
+        lambda t: MaxPoolingWithArgmax2D(strides=-1),
+        ValueError,
+        "`strides`",
+    ),
+    "argmax_pooling_pool_size_string": (
+        lambda t: MaxPoolingWithArgmax2D(pool_size="2"),
+        TypeError,
+        "`pool_size`",
+    ),
+}
 
 
-def test_window_larger_than_input_is_refused():
-    with pytest.raises(ValueError, match="pool_size"):
-        MaxPoolingWithArgmax2D(pool_size=5)(np.zeros((1, 4, 4, 1), "float32"))
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

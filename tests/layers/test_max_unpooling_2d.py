@@ -75,11 +75,6 @@ class MaxUnpooling2DTest(testing.TestCase):
         eager_pooled, eager_argmax = pool(x)
         self.assertAllClose(round_trip(x), unpool([eager_pooled, eager_argmax, x]))
 
-    def test_float_argmax_is_refused(self):
-        pooled = np.ones((1, 2, 2, 1), "float32")
-        with self.assertRaisesRegex(TypeError, "argmax"):
-            MaxUnpooling2D()([pooled, pooled])
-
     def test_out_of_range_argmax_is_refused_eagerly_and_in_graphs(self):
         pooled = np.ones((1, 2, 2, 1), "float32")
         argmax = np.array([0, 5, 16, 3], "int32").reshape(1, 2, 2, 1)  # 16 is past 4x4x1
@@ -102,11 +97,26 @@ class MaxUnpooling2DTest(testing.TestCase):
         self.assertAllClose(output[1], unpool_reference(pooled[1:], argmax[1:], (4, 4, 1))[0])
 
 
-def test_mismatched_shapes_are_refused():
-    with pytest.raises(ValueError, match="same shape"):
-        MaxUnpooling2D().build([(None, 2, 2, 3), (None, 2, 3, 3)])
+POOLED = np.ones((1, 2, 2, 1), "float32")
+ARGMAX = np.array([0, 2, 8, 10], "int32").reshape(1, 2, 2, 1)  # the maxima of a 4x4x1 input
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "unpooling_pool_size": (lambda t: MaxUnpooling2D(pool_size=0), ValueError, "`pool_size`"),
+    "unpooling_one_input": (lambda t: MaxUnpooling2D()([POOLED]), ValueError, "[pooled, argmax]"),
+    "unpooling_float_argmax": (lambda t: MaxUnpooling2D()([POOLED, POOLED]), TypeError, "`argmax`"),
+    "unpooling_argmax_out_of_range": (
+        lambda t: MaxUnpooling2D()([POOLED, ARGMAX + 8]),
+        ValueError,
+        "`argmax` must hold flat positions in [0, height * width * channels)",
+    ),
+    "unpooling_shape_mismatch": (
+        lambda t: MaxUnpooling2D()([POOLED, np.zeros((1, 2, 3, 1), "int32")]),
+        ValueError,
+        "same shape",
+    ),
+}
 
 
-def test_bad_pool_size_names_the_argument():
-    with pytest.raises(ValueError, match="pool_size"):
-        MaxUnpooling2D(pool_size=0)
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

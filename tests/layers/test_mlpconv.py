@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 from keras.src import testing
@@ -49,18 +50,47 @@ class MlpconvTest(testing.TestCase):
         self.assertAllClose(output.reshape(-1, 2), hidden, atol=1e-5)
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, argument",
-    [
-        ({"filters": [], "kernel_size": 3}, ValueError, "filters"),
-        ({"filters": [8, 0], "kernel_size": 3}, ValueError, "filters"),
-        ({"filters": [-4], "kernel_size": 3}, ValueError, "filters"),
-        ({"filters": 8, "kernel_size": 3}, TypeError, "filters"),
-        ({"filters": [8], "kernel_size": 0}, ValueError, "kernel_size"),
-        ({"filters": [8], "kernel_size": 3, "padding": "full"}, ValueError, "padding"),
-        ({"filters": [8], "kernel_size": 3, "use_batchnorm": 1}, TypeError, "use_batchnorm"),
-    ],
-)
-def test_bad_arguments_name_the_argument(kwargs, error, argument):
-    with pytest.raises(error, match=argument):
-        Mlpconv(**kwargs)
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "mlpconv_empty_filters": (lambda t: Mlpconv([], 3), ValueError, "`filters`"),
+    "mlpconv_kernel_size": (lambda t: Mlpconv([4], 0), ValueError, "`kernel_size`"),
+    "mlpconv_padding": (lambda t: Mlpconv([4], 3, padding="full"), ValueError, "`padding`"),
+    "mlpconv_momentum": (
+        lambda t: Mlpconv([4], 3, use_batchnorm=True, batch_norm_momentum=1.0),
+        ValueError,
+        "`batch_norm_momentum` must be a float in [0, 1)",
+    ),
+    "mlpconv_epsilon": (
+        lambda t: Mlpconv([4], 3, batch_norm_epsilon=0.0),
+        ValueError,
+        "`batch_norm_epsilon` must be a positive number",
+    ),
+    "mlpconv_3d_input": (
+        lambda t: Mlpconv([4], 3)(np.ones((2, 8, 8), "float32")),
+        ValueError,
+        "4D",
+    ),
+    "mlpconv_unknown_channels": (
+        lambda t: Mlpconv([4], 3)(keras.Input((8, 8, None))),
+        ValueError,
+        "known channels",
+    ),
+    "mlpconv_int_input": (
+        lambda t: Mlpconv([4], 3)(np.ones((2, 8, 8, 3), "int32")),
+        TypeError,
+        "Mlpconv expects floating-point inputs",
+    ),
+    "mlpconv_zero_filters": (lambda t: Mlpconv([8, 0], 3), ValueError, "`filters`"),
+    "mlpconv_negative_filters": (lambda t: Mlpconv([-4], 3), ValueError, "`filters`"),
+    "mlpconv_filters_not_a_list": (lambda t: Mlpconv(8, 3), TypeError, "`filters`"),
+    "mlpconv_use_batchnorm": (
+        lambda t: Mlpconv([8], 3, use_batchnorm=1),
+        TypeError,
+        "`use_batchnorm`",
+    ),
+}
+
+
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

@@ -5,6 +5,8 @@ from keras.src import testing
 
 from keras_dl.layers import ResidualBlock
 
+IMAGES = np.ones((2, 8, 8, 3), "float32")
+
 
 def zero_residual_kernels(block):
     for layer in block.residual_layers:
@@ -121,21 +123,45 @@ class ResidualBlockTest(testing.TestCase):
         self.assertEqual(tuple(block.projection_layers[0].kernel.shape), (1, 1, 4, 8))
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, argument",
-    [
-        ({"filters": 0}, ValueError, "filters"),
-        ({"filters": -8}, ValueError, "filters"),
-        ({"filters": 8, "shortcut": "identity_please"}, ValueError, "shortcut"),
-        ({"filters": 8, "strides": 0}, ValueError, "strides"),
-        ({"filters": 8, "bottleneck": "yes"}, TypeError, "bottleneck"),
-    ],
-)
-def test_bad_arguments_name_the_argument(kwargs, error, argument):
-    with pytest.raises(error, match=argument):
-        ResidualBlock(**kwargs)
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "residual_filters": (lambda t: ResidualBlock(0), ValueError, "`filters`"),
+    "residual_shortcut": (
+        lambda t: ResidualBlock(4, shortcut="identity"),
+        ValueError,
+        "`shortcut`",
+    ),
+    "residual_strides": (lambda t: ResidualBlock(4, strides=(1, 2, 3)), TypeError, "`strides`"),
+    "residual_zero_pad_fewer_channels": (
+        lambda t: ResidualBlock(2, shortcut="zero_pad")(IMAGES),
+        ValueError,
+        "zero_pad",
+    ),
+    "residual_momentum": (
+        lambda t: ResidualBlock(4, batch_norm_momentum=-0.1),
+        ValueError,
+        "`batch_norm_momentum`",
+    ),
+    "residual_int_input": (
+        lambda t: ResidualBlock(3)(np.ones((2, 8, 8, 3), "int64")),
+        TypeError,
+        "received dtype int64",
+    ),
+    "residual_3d_input": (
+        lambda t: ResidualBlock(4)(np.ones((2, 8, 8), "float32")),
+        ValueError,
+        "4D",
+    ),
+    "residual_negative_filters": (lambda t: ResidualBlock(-8), ValueError, "`filters`"),
+    "residual_zero_strides": (lambda t: ResidualBlock(8, strides=0), ValueError, "`strides`"),
+    "residual_bottleneck": (
+        lambda t: ResidualBlock(8, bottleneck="yes"),
+        TypeError,
+        "`bottleneck`",
+    ),
+}
 
 
-def test_zero_pad_cannot_remove_channels():
-    with pytest.raises(ValueError, match="zero_pad"):
-        ResidualBlock(4, strides=2, shortcut="zero_pad").build((None, 8, 8, 8))
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)

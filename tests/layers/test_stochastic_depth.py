@@ -4,6 +4,8 @@ from keras.src import testing
 
 from keras_dl.layers import StochasticDepth
 
+IMAGES = np.ones((2, 8, 8, 3), "float32")
+
 
 class StochasticDepthTest(testing.TestCase):
     def test_layer_conformance(self):
@@ -41,12 +43,24 @@ class StochasticDepthTest(testing.TestCase):
         self.assertAllClose(output, shortcut + 0.75 * residual)
 
 
-@pytest.mark.parametrize("rate, error", [(1.0, ValueError), (-0.1, ValueError), ("0.5", TypeError)])
-def test_bad_rate_names_the_argument(rate, error):
-    with pytest.raises(error, match="rate"):
-        StochasticDepth(rate)
+# Each case: a call of a temporary directory, the error it raises and a phrase of its message.
+BAD_INPUTS = {
+    "stochastic_depth_rate": (lambda t: StochasticDepth(1.0), ValueError, "`rate`"),
+    "stochastic_depth_single_input": (
+        lambda t: StochasticDepth(0.1)(IMAGES),
+        ValueError,
+        "[shortcut, residual]",
+    ),
+    "stochastic_depth_shape_mismatch": (
+        lambda t: StochasticDepth(0.1)([IMAGES, IMAGES[:, :4]]),
+        ValueError,
+        "same shape",
+    ),
+    "stochastic_depth_negative_rate": (lambda t: StochasticDepth(-0.1), ValueError, "`rate`"),
+    "stochastic_depth_rate_string": (lambda t: StochasticDepth("0.5"), TypeError, "`rate`"),
+}
 
 
-def test_inputs_must_be_a_pair_of_equal_shapes():
-    with pytest.raises(ValueError, match="shortcut, residual"):
-        StochasticDepth(0.1).build([(None, 3), (None, 4)])
+@pytest.mark.parametrize("call, error, phrase", BAD_INPUTS.values(), ids=BAD_INPUTS.keys())
+def test_bad_input_gives_a_clear_error(call, error, phrase, assert_clear_error):
+    assert_clear_error(call, error, phrase)
