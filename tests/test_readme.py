@@ -8,6 +8,8 @@ skipped when that set is absent.
 
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -26,6 +28,16 @@ def python_blocks(path):
 
 
 BLOCKS = python_blocks(os.path.join(ROOT, "README.md"))
+
+
+def serving_blocks(path):
+    """The ```python block that exports models and the ```bash block of clients that follows
+    it in the README's "Serving" section."""
+    with open(path, encoding="utf-8") as file:
+        section = file.read().split("## Serving\n", 1)[1].split("\n## ", 1)[0]
+    export = re.search(r"^```python\n(.*?)^```$", section, re.MULTILINE | re.DOTALL).group(1)
+    clients = re.search(r"^```bash\n(.*?)^```$", section, re.MULTILINE | re.DOTALL).group(1)
+    return export, clients
 
 
 def test_the_readme_shows_every_family():
@@ -54,3 +66,21 @@ def test_readme_block_runs(line, code, tmp_path, monkeypatch):
         os.symlink(os.path.abspath(MNIST_DIR), tmp_path / data_dir.group(1))
     # Running the README's code is the point; padded so that a traceback names its lines.
     exec(compile("\n" * (line - 1) + code, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
+
+
+def test_readme_serving_clients_run_in_fresh_processes(tmp_path, monkeypatch):
+    export, clients = serving_blocks(os.path.join(ROOT, "README.md"))
+    monkeypatch.chdir(tmp_path)
+    exec(export, {"__name__": "readme"})  # noqa: S102
+    bin_dir = os.path.dirname(sys.executable)  # python and saved_model_cli of this environment
+    environment = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ["PATH"],
+                   "TF_CPP_MIN_LOG_LEVEL": "3"}
+    runs = [subprocess.run(["bash", "-ec", clients], capture_output=True, text=True,
+                           env=environment, timeout=300) for _ in range(2)]
+    for run in runs:
+        assert run.returncode == 0, run.stderr[-2000:]
+    output = runs[0].stdout
+    assert "(2, 16)" in output and "(2, 4)" in output, output
+    for key in ("reconstructions", "samples"):
+        assert f"Result for output key {key}" in output, output
+    assert runs[0].stdout == runs[1].stdout  # the same seed, the same samples
