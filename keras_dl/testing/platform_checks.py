@@ -15,7 +15,8 @@
     uncompiled_file a built, never compiled model saves to .keras and loads with the
                     same answers
     monitor         EarlyStopping without `mode` on every log that has a direction (and
-                    its val_ form); logs without one ask for `mode`
+                    its val_ form), ModelCheckpoint(save_best_only=True) and
+                    ReduceLROnPlateau on one; logs without a direction ask for `mode`
 
 The cells that need worker processes (several workers, kill and resume) run for every
 kind in shared processes, in tests/models/test_platform_processes.py.
@@ -166,12 +167,17 @@ def check_monitor(name, tmp_path):
     model = compile_case(name, CASES[name].build())
     directed = [log for log in model.tracker_names if log not in model.undirected_logs]
     assert directed, name
-    for log in directed:
-        for monitor in (log, f"val_{log}"):
-            stop = keras.callbacks.EarlyStopping(monitor=monitor, patience=0)
-            model.fit(x, y, batch_size=8, epochs=2, verbose=0, validation_data=(x, y),
-                      callbacks=[stop])
-            assert stop.monitor_op is keras.ops.less, (name, monitor)
+    monitors = [keras.callbacks.EarlyStopping(monitor=monitor, patience=5)
+                for log in directed for monitor in (log, f"val_{log}")]
+    monitors.append(keras.callbacks.ModelCheckpoint(
+        str(tmp_path / "best.weights.h5"), monitor=f"val_{directed[0]}", save_best_only=True,
+        save_weights_only=True))
+    if model.optimizer is not None:  # the callback changes the one compiled optimizer's rate
+        monitors.append(keras.callbacks.ReduceLROnPlateau(monitor=directed[0]))
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, validation_data=(x, y),
+              callbacks=monitors)
+    for monitor in monitors:
+        assert monitor.monitor_op is keras.ops.less, (name, monitor.monitor)
     for log in model.undirected_logs:
         try:
             model.fit(x, y, batch_size=8, epochs=1, verbose=0,

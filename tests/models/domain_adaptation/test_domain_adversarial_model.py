@@ -12,6 +12,7 @@ from keras_dl.testing import (
     two_replica_strategy,
 )
 from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_checks import platform_test
 
 
 def moons_shift():
@@ -295,3 +296,6 @@ def test_domain_adversarial_model_without_loss_uses_the_head_s_cross_entropy():
         histories.append(model.fit(*data, batch_size=8, epochs=2, verbose=0, shuffle=False))
     np.testing.assert_allclose(histories[0].history["loss"], histories[1].history["loss"],
                                rtol=1e-6)
+
+
+test_platform = platform_test("DomainAdversarialModel")
