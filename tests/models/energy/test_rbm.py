@@ -12,7 +12,9 @@ from keras_dl.datasets import load_idx
 from keras_dl.models import RBM
 from keras_dl.testing.model_checks import two_replica_strategy
 
-MNIST_DIR = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data", "mnist")
+MNIST_DIR = os.path.join(
+    os.path.dirname(__file__), "..", "..", "..", "..", "shared", "data", "mnist"
+)
 MNIST_IMAGES = os.path.join(MNIST_DIR, "t10k-images-idx3-ubyte.gz")
 
 
