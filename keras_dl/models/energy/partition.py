@@ -1,11 +1,17 @@
 """The log partition function log Z of an RBM: exact enumeration, and annealed
-importance sampling (Neal 2001; Salakhutdinov & Murray, "On the Quantitative
-Analysis of Deep Belief Networks", ICML 2008)."""
+importance sampling (AIS).
+
+References: Neal, "Annealed Importance Sampling", Statistics and Computing
+2001; Salakhutdinov & Murray, "On the Quantitative Analysis of Deep Belief
+Networks", ICML 2008.
+"""
 
 import keras
 import numpy as np
 import tensorflow as tf
+from keras import ops
 
+from keras_dl.models.energy import energy
 from keras_dl.models.energy.gibbs import StatelessDraw, gibbs_step, initial_visible_states
 
 MAX_ENUMERATED_UNITS = 20
@@ -14,12 +20,18 @@ BETAS_PER_CALL = 1000
 
 
 def log_sum_over_binary_states(num_units, log_weight):
-    """log sum over all binary vectors of `num_units` units of exp(log_weight(states))."""
+    """log sum over all binary vectors of `num_units` units of exp(log_weight(states)).
+
+    Example:
+
+    >>> round(log_sum_over_binary_states(3, lambda states: ops.zeros(len(states))), 4)
+    2.0794
+    """
     partial = []
     for start in range(0, 2**num_units, ENUMERATION_BLOCK):
         indices = np.arange(start, min(start + ENUMERATION_BLOCK, 2**num_units))
         states = ((indices[:, None] >> np.arange(num_units)) & 1).astype("float32")
-        partial.append(float(tf.reduce_logsumexp(log_weight(tf.constant(states)))))
+        partial.append(float(ops.logsumexp(log_weight(ops.convert_to_tensor(states)))))
     return float(np.logaddexp.reduce(partial))
 
 
@@ -38,24 +50,13 @@ def ais_inverse_temperatures(num_betas):
     ).astype("float32")
 
 
-def log_tempered_marginal(weights, base_bias, v, beta):
-    """log p*_beta(v) = (1 - beta) b_A'v + beta b'v + sum_j softplus(beta (c_j + v'W_j)),
-    the unnormalised visible marginal of the tempered model (Bernoulli units)."""
-    return (
-        (1.0 - beta) * tf.linalg.matvec(v, base_bias)
-        + beta * tf.linalg.matvec(v, weights.visible_bias)
-        + tf.reduce_sum(tf.nn.softplus(beta * (tf.matmul(v, weights.kernel) + weights.hidden_bias)),
-                        axis=-1)
-    )
-
-
 @tf.function(reduce_retracing=True)
 def _anneal(weights, base_bias, betas, v, log_weights, seed, first_step):
     """Moves the chains, now at `betas[0]`, through `betas[1:]`, adding to the importance
     log-weights `log p*_k(v) - log p*_{k-1}(v)` before each transition."""
     for k in tf.range(1, tf.shape(betas)[0]):
-        log_weights += log_tempered_marginal(weights, base_bias, v, betas[k]) - (
-            log_tempered_marginal(weights, base_bias, v, betas[k - 1])
+        log_weights += energy.log_tempered_marginal(weights, base_bias, v, betas[k]) - (
+            energy.log_tempered_marginal(weights, base_bias, v, betas[k - 1])
         )
         v, _ = gibbs_step(weights, v, StatelessDraw(seed, first_step + k), betas[k], base_bias)
     return v, log_weights

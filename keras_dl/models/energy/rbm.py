@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_dl.models.energy import energy as rbm_energy, visible_units
 from keras_dl.models.energy import gibbs as rbm_gibbs, partition as rbm_partition
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
@@ -18,7 +19,6 @@ from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
-VISIBLE_UNITS = ("bernoulli", "gaussian")
 # Steps per compiled call unless `compile` is told otherwise (one replica only).
 DEFAULT_STEPS_PER_EXECUTION = 32
 
@@ -174,7 +174,8 @@ class RBM(BaseModel):
         kwargs.setdefault("dtype", "float32")
         super().__init__(seed=seed, **kwargs)
         self.n_hidden = validation.positive_int("n_hidden", n_hidden)
-        self.visible = validation.one_of("visible", visible, VISIBLE_UNITS)
+        self.visible_units = visible_units.get(visible)
+        self.visible = self.visible_units.name
         self.cd_steps = validation.positive_int("cd_steps", cd_steps)
         self.persistent = validation.boolean("persistent", persistent)
         self.num_persistent_chains = validation.positive_int(
@@ -241,17 +242,17 @@ class RBM(BaseModel):
         super().build(input_shape)
 
     def parameters(self):
-        """The current `rbm_gibbs.RBMWeights` (tensors)."""
-        return rbm_gibbs.RBMWeights(
+        """The current `energy.RBMWeights` (tensors)."""
+        return rbm_energy.RBMWeights(
             ops.convert_to_tensor(self.kernel), ops.convert_to_tensor(self.visible_bias),
-            ops.convert_to_tensor(self.hidden_bias), self.visible == "gaussian",
+            ops.convert_to_tensor(self.hidden_bias), self.visible_units,
         )
 
     # The conditionals ----------------------------------------------------------
 
     def hidden_preactivation(self, v):
         """c + v'W."""
-        return rbm_gibbs.hidden_preactivation(self.parameters(), v)
+        return rbm_energy.hidden_preactivation(self.parameters(), v)
 
     def hidden_probabilities(self, v):
         """P(h_j = 1 | v) = sigmoid(c_j + v'W_j)."""
@@ -270,27 +271,17 @@ class RBM(BaseModel):
 
     # Energies ------------------------------------------------------------------
 
-    def _visible_term(self, v):
-        """-b'v (Bernoulli) or ||v - b||^2 / 2 (Gaussian), per sample."""
-        if self.visible == "gaussian":
-            return 0.5 * ops.sum(ops.square(v - self.visible_bias), axis=-1)
-        return -ops.matmul(v, self.visible_bias[:, None])[:, 0]
-
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
         v = self._visible_states(v, "free_energy")
-        return self._free_energy(v, self.hidden_preactivation(v))
-
-    def _free_energy(self, v, hidden_preactivation):
-        return self._visible_term(v) - ops.sum(ops.softplus(hidden_preactivation), axis=-1)
+        return rbm_energy.free_energy(self.parameters(), v)
 
     def energy(self, v, h):
         """E(v, h) = visible term - c'h - v'Wh, per sample."""
         v = self._visible_states(v, "energy")
         h = ops.convert_to_tensor(h, "float32")
         _require_states("energy", "h", h, self.n_hidden)
-        interaction = ops.sum(ops.matmul(v, self.kernel) * h, axis=-1)
-        return self._visible_term(v) - ops.sum(h * self.hidden_bias, axis=-1) - interaction
+        return rbm_energy.energy(self.parameters(), v, h)
 
     # Inference -------------------------------------------------------------------
 
@@ -363,12 +354,7 @@ class RBM(BaseModel):
             raise TypeError(f"RBM: `x` must hold numbers, received dtype {x.dtype}")
         if not np.all(np.isfinite(x)):
             raise ValueError("RBM: `x` holds NaN or infinite values")
-        if self.visible == "bernoulli" and (x.min() < 0 or x.max() > 1):
-            raise ValueError(
-                "RBM: Bernoulli visible units take values in [0, 1], but `x` holds values in "
-                f"[{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / 255) or use "
-                "visible='gaussian' for standardised real values"
-            )
+        self.visible_units.check_data(x)
 
     def _chain_statistics(self, v_data, training):
         """One update's `ChainStatistics`: the end of the Gibbs chains (from the data for
@@ -383,18 +369,18 @@ class RBM(BaseModel):
             return self._persistent_chain_statistics(v_data)
         weights = self.parameters()
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        data_preactivation = rbm_gibbs.hidden_preactivation(weights, v_data)
+        data_preactivation = rbm_energy.hidden_preactivation(weights, v_data)
         data_hidden = ops.sigmoid(data_preactivation)
         # The first Gibbs step from the data gives the reconstruction, E[v | h] with
         # h drawn from P(h | v_data); CD-k continues its chain from there.
         reconstruction = rbm_gibbs.visible_mean(
             weights, rbm_gibbs.sample_bernoulli(data_hidden, draw)
         )
-        v_model = rbm_gibbs.sample_visible(weights, reconstruction, draw)
+        v_model = weights.units.sample(reconstruction, draw)
         for _ in range(self.cd_steps - 1):
             v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
         v_model = ops.stop_gradient(v_model)
-        model_preactivation = rbm_gibbs.hidden_preactivation(weights, v_model)
+        model_preactivation = rbm_energy.hidden_preactivation(weights, v_model)
         return ChainStatistics.from_rows(
             ops.concatenate([v_data, v_model], axis=0),
             ops.concatenate([data_preactivation, model_preactivation], axis=0),
@@ -415,17 +401,15 @@ class RBM(BaseModel):
         chain_hidden = ops.cond(
             self.persistent_chains_started > 0,
             lambda: ops.convert_to_tensor(self.persistent_chains),
-            lambda: rbm_gibbs.sample_bernoulli(ops.sigmoid(rbm_gibbs.hidden_preactivation(
+            lambda: rbm_gibbs.sample_bernoulli(ops.sigmoid(rbm_energy.hidden_preactivation(
                 weights, ops.take(v_data, ops.arange(self.num_persistent_chains) % num_data,
                                   axis=0))), draw),
         )
-        v_model = rbm_gibbs.sample_visible(
-            weights, rbm_gibbs.visible_mean(weights, chain_hidden), draw
-        )
+        v_model = weights.units.sample(rbm_gibbs.visible_mean(weights, chain_hidden), draw)
         for _ in range(self.cd_steps - 1):
             v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
         visible = ops.concatenate([v_data, ops.stop_gradient(v_model)], axis=0)
-        preactivation = rbm_gibbs.hidden_preactivation(weights, visible)
+        preactivation = rbm_energy.hidden_preactivation(weights, visible)
         hidden = ops.sigmoid(preactivation)
         hidden_states = rbm_gibbs.sample_bernoulli(hidden, draw)
         self.persistent_chains.assign(hidden_states[num_data:])
@@ -442,7 +426,9 @@ class RBM(BaseModel):
 
     def _free_energy_gap(self, statistics):
         """mean F(v_data) - mean F(v_model)."""
-        free_energy = self._free_energy(statistics.visible, statistics.preactivation)
+        free_energy = rbm_energy.free_energy(
+            self.parameters(), statistics.visible, statistics.preactivation
+        )
         return -ops.sum(statistics.row_weights * free_energy)
 
     def _sparse(self):
@@ -526,57 +512,38 @@ class RBM(BaseModel):
 
     # Likelihoods -----------------------------------------------------------------
 
-    def _require_bernoulli(self, method):
-        if self.visible != "bernoulli":
-            raise ValueError(
-                f"RBM.{method}() needs Bernoulli visible units, this RBM has "
-                f"visible='{self.visible}'"
-            )
-
     def pseudo_log_likelihood(self, v):
         """Exact pseudo-log-likelihood, sum_i log P(v_i | v_-i), averaged over samples.
 
         Uses P(v_i | v_-i) = sigmoid(F(v with v_i flipped) - F(v)) for every
         visible unit (not a random one), on binarised inputs (>= 0.5 -> 1).
         """
-        self._require_bernoulli("pseudo_log_likelihood")
+        self.visible_units.require_binary("pseudo_log_likelihood")
         v = np.asarray(self._visible_states(v, "pseudo_log_likelihood")) >= 0.5
         if len(v) == 0:
             raise ValueError(
                 f"RBM.pseudo_log_likelihood(): `v` must have shape (samples >= 1, "
                 f"{self.n_visible}), received {v.shape}"
             )
-        per_block = max(1, (2**26) // (self.n_visible * self.n_hidden))
-        totals = [
-            float(ops.sum(self._pseudo_log_likelihoods(tf.constant(v[start:start + per_block],
-                                                                   tf.float32))))
+        weights, per_block = self.parameters(), max(1, 2**26 // (self.n_visible * self.n_hidden))
+        return sum(
+            float(ops.sum(rbm_energy.log_pseudo_likelihood(
+                weights, ops.convert_to_tensor(v[start:start + per_block], "float32"))))
             for start in range(0, len(v), per_block)
-        ]
-        return sum(totals) / len(v)
-
-    def _pseudo_log_likelihoods(self, v):
-        """sum_i log sigmoid(F(v^(i)) - F(v)) per sample, v^(i) = v with unit i flipped."""
-        preactivation = self.hidden_preactivation(v)  # (batch, hidden)
-        flips = 1.0 - 2.0 * v  # +1 where v_i = 0, -1 where v_i = 1
-        flipped = preactivation[:, None, :] + flips[:, :, None] * self.kernel[None, :, :]
-        softplus_change = ops.sum(ops.softplus(flipped), axis=-1) - ops.sum(
-            ops.softplus(preactivation), axis=-1
-        )[:, None]
-        # F(v^(i)) - F(v) = -b_i * flip_i - (change of the softplus sum).
-        free_energy_change = -self.visible_bias[None, :] * flips - softplus_change
-        return ops.sum(ops.log_sigmoid(free_energy_change), axis=-1)
+        ) / len(v)
 
     def exact_log_partition(self):
         """log Z by enumerating the smaller layer (at most 20 units; Gaussian: the hidden
         layer)."""
-        if self.visible == "gaussian" or self.n_hidden <= self.n_visible:
+        if not self.visible_units.binary or self.n_hidden <= self.n_visible:
             if self.n_hidden > MAX_ENUMERATED_UNITS:
                 raise ValueError(
                     f"exact_log_partition() enumerates 2**n_hidden states and needs n_hidden <= "
                     f"{MAX_ENUMERATED_UNITS}, this RBM has n_hidden={self.n_hidden}"
                 )
             return rbm_partition.log_sum_over_binary_states(
-                self.n_hidden, self._log_unnormalised_hidden_marginal
+                self.n_hidden,
+                lambda h: rbm_energy.log_unnormalised_hidden_marginal(self.parameters(), h),
             )
         if self.n_visible > MAX_ENUMERATED_UNITS:
             raise ValueError(
@@ -585,21 +552,6 @@ class RBM(BaseModel):
             )
         return rbm_partition.log_sum_over_binary_states(
             self.n_visible, lambda v: -self.free_energy(v)
-        )
-
-    def _log_unnormalised_hidden_marginal(self, h):
-        """log sum_v exp(-E(v, h)), per hidden configuration."""
-        weighted = ops.matmul(h, ops.transpose(self.kernel))
-        hidden_term = ops.sum(h * self.hidden_bias, axis=-1)
-        if self.visible == "bernoulli":
-            return hidden_term + ops.sum(ops.softplus(weighted + self.visible_bias), axis=-1)
-        # Gaussian: integral of exp(-||v - b||^2 / 2 + v'Wh) dv
-        #   = (2 pi)^(n/2) exp(b'Wh + ||Wh||^2 / 2).
-        return (
-            hidden_term
-            + ops.sum(weighted * self.visible_bias, axis=-1)
-            + 0.5 * ops.sum(ops.square(weighted), axis=-1)
-            + 0.5 * self.n_visible * np.log(2 * np.pi)
         )
 
     def log_partition(self, num_chains=100, num_betas=10000, seed=None, data=None, verbose=0,
@@ -630,7 +582,7 @@ class RBM(BaseModel):
             The estimate of log Z (a float), or `(estimate, (low, high))` with
             `return_interval=True`.
         """
-        self._require_bernoulli("log_partition")
+        self.visible_units.require_binary("log_partition")
         num_chains = validation.positive_int("num_chains", num_chains)
         num_betas = validation.positive_int("num_betas", num_betas)
         estimate, low, high = rbm_partition.annealed_importance_sampling(
