@@ -48,6 +48,14 @@ def gibbs_step(weights, v, draw, beta=1.0, base_bias=None):
     return weights.units.sample(mean, draw), mean
 
 
+def gibbs_steps(weights, v, steps, draw):
+    """`steps` steps of `gibbs_step` from `v` (a Python loop, unrolled when traced);
+    returns the last visible states."""
+    for _ in range(steps):
+        v, _ = gibbs_step(weights, v, draw)
+    return v
+
+
 class SeededDraw:
     """Random numbers from a `keras.random.SeedGenerator` (stateful, for training).
 

@@ -1,19 +1,17 @@
 """The restricted Boltzmann machine, trained by contrastive divergence."""
 
-import collections
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.energy import energy as rbm_energy, visible_units
+from keras_dl.models.energy import contrastive_divergence as cd, visible_units
+from keras_dl.models.energy import energy as rbm_energy
 from keras_dl.models.energy import gibbs as rbm_gibbs, partition as rbm_partition
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
 from keras_dl.models.base.batch_utils import input_of
-from keras_dl.models.base.replicas import mean_over_replicas, sum_over_replicas
-from keras_dl.models.base.divergences import bernoulli_kl_divergence, bernoulli_kl_divergence_slope
+from keras_dl.models.base.replicas import sum_over_replicas
 from keras_dl.models.energy.partition import MAX_ENUMERATED_UNITS
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -21,45 +19,6 @@ from keras_dl.utils.image_grid import as_images, image_grid
 
 # Steps per compiled call unless `compile` is told otherwise (one replica only).
 DEFAULT_STEPS_PER_EXECUTION = 32
-
-class ChainStatistics(collections.namedtuple(
-    "ChainStatistics", "visible preactivation hidden reconstruction num_data row_weights"
-)):
-    """What one CD-k/PCD update computes, data rows first: `visible` stacks the data
-    and the chains' ends `v_model`, `preactivation` and `hidden` are their `c + v'W`
-    and `P(h | v)`, `reconstruction` is the data's one-step reconstruction, `num_data`
-    the number of data rows and `row_weights` `-1 / B` for each of the `B` data rows
-    and `1 / M` for each of the `M` chains: the weights under which a sum over rows is
-    `mean(chains) - mean(data)`."""
-
-    __slots__ = ()
-
-    @property
-    def v_data(self):
-        return self.visible[: self.num_data]
-
-    @property
-    def v_model(self):
-        return self.visible[self.num_data:]
-
-    @property
-    def data_hidden(self):
-        return self.hidden[: self.num_data]
-
-    @classmethod
-    def from_rows(cls, visible, preactivation, hidden, reconstruction, num_data):
-        """The statistics of the stacked rows, with their weights."""
-        rows = ops.shape(visible)[0]
-        data_rows = ops.cast(num_data, "float32")
-        row_weights = ops.where(ops.arange(rows) < num_data, -1.0 / data_rows,
-                                1.0 / (ops.cast(rows, "float32") - data_rows))
-        return cls(visible, preactivation, hidden, reconstruction, num_data, row_weights)
-
-
-def sigmoid_derivative(probabilities):
-    """d sigmoid(x) / dx = p (1 - p), from p = sigmoid(x)."""
-    return probabilities * (1.0 - probabilities)
-
 
 @keras_dl_export("keras_dl.models.RBM")
 class RBM(BaseModel):
@@ -262,13 +221,6 @@ class RBM(BaseModel):
         """E[v | h]: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian)."""
         return rbm_gibbs.visible_mean(self.parameters(), h)
 
-    def _gibbs_steps(self, v, steps):
-        """`steps` steps v -> h -> v."""
-        draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        for _ in range(steps):
-            v, _ = rbm_gibbs.gibbs_step(self.parameters(), v, draw)
-        return v
-
     # Energies ------------------------------------------------------------------
 
     def free_energy(self, v):
@@ -307,8 +259,9 @@ class RBM(BaseModel):
 
     def gibbs(self, v, steps=1):
         """`steps` steps of block Gibbs sampling v -> h -> v from `v`; returns the last v."""
-        steps = validation.positive_int("steps", steps)
-        return self._gibbs_steps(self._visible_states(v, "gibbs"), steps)
+        steps, v = validation.positive_int("steps", steps), self._visible_states(v, "gibbs")
+        draw = rbm_gibbs.SeededDraw(self.seed_generator)
+        return rbm_gibbs.gibbs_steps(self.parameters(), v, steps, draw)
 
     def sample(self, num_samples, gibbs_steps=1000, seed=None):
         """Draws `num_samples` visible vectors by running Gibbs chains.
@@ -357,90 +310,35 @@ class RBM(BaseModel):
         self.visible_units.check_data(x)
 
     def _chain_statistics(self, v_data, training):
-        """One update's `ChainStatistics`: the end of the Gibbs chains (from the data for
-        CD-k, persistent for PCD), the data's one-step reconstruction, and the hidden
-        pre-activations and probabilities of both."""
+        """One update's `ChainStatistics` (CD-k, or PCD in training); records the data."""
         if training:
+            rows = ops.cast(ops.shape(v_data)[0], "float32")
             self.seen_visible_sum.assign_add(sum_over_replicas(ops.sum(v_data, axis=0)))
-            self.seen_count.assign_add(
-                sum_over_replicas(ops.cast(ops.shape(v_data)[0], "float32"))
-            )
+            self.seen_count.assign_add(sum_over_replicas(rows))
         if training and self.persistent:
             return self._persistent_chain_statistics(v_data)
-        weights = self.parameters()
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        data_preactivation = rbm_energy.hidden_preactivation(weights, v_data)
-        data_hidden = ops.sigmoid(data_preactivation)
-        # The first Gibbs step from the data gives the reconstruction, E[v | h] with
-        # h drawn from P(h | v_data); CD-k continues its chain from there.
-        reconstruction = rbm_gibbs.visible_mean(
-            weights, rbm_gibbs.sample_bernoulli(data_hidden, draw)
-        )
-        v_model = weights.units.sample(reconstruction, draw)
-        for _ in range(self.cd_steps - 1):
-            v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
-        v_model = ops.stop_gradient(v_model)
-        model_preactivation = rbm_energy.hidden_preactivation(weights, v_model)
-        return ChainStatistics.from_rows(
-            ops.concatenate([v_data, v_model], axis=0),
-            ops.concatenate([data_preactivation, model_preactivation], axis=0),
-            ops.concatenate([data_hidden, ops.sigmoid(model_preactivation)], axis=0),
-            reconstruction,
-            ops.shape(v_data)[0],
-        )
+        return cd.cd_chain_statistics(self.parameters(), v_data, self.cd_steps, draw)
 
     def _persistent_chain_statistics(self, v_data):
-        """PCD: the chains keep their hidden states across updates (as scikit-learn's
-        BernoulliRBM and the deeplearning.net tutorial do), so the data and the chains'
-        new visible states share one product to their hidden units, whose draw gives
-        both the reconstruction's hidden states and the chains' next ones."""
-        weights = self.parameters()
-        draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        num_data = ops.shape(v_data)[0]
-        # The chains start from training samples on the first update.
-        chain_hidden = ops.cond(
-            self.persistent_chains_started > 0,
-            lambda: ops.convert_to_tensor(self.persistent_chains),
-            lambda: rbm_gibbs.sample_bernoulli(ops.sigmoid(rbm_energy.hidden_preactivation(
-                weights, ops.take(v_data, ops.arange(self.num_persistent_chains) % num_data,
-                                  axis=0))), draw),
+        """PCD's statistics; moves the persistent chains on."""
+        statistics, next_chains = cd.pcd_chain_statistics(
+            self.parameters(), v_data, self.cd_steps, rbm_gibbs.SeededDraw(self.seed_generator),
+            self.persistent_chains, self.persistent_chains_started,
         )
-        v_model = weights.units.sample(rbm_gibbs.visible_mean(weights, chain_hidden), draw)
-        for _ in range(self.cd_steps - 1):
-            v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
-        visible = ops.concatenate([v_data, ops.stop_gradient(v_model)], axis=0)
-        preactivation = rbm_energy.hidden_preactivation(weights, visible)
-        hidden = ops.sigmoid(preactivation)
-        hidden_states = rbm_gibbs.sample_bernoulli(hidden, draw)
-        self.persistent_chains.assign(hidden_states[num_data:])
+        self.persistent_chains.assign(next_chains)
         self.persistent_chains_started.assign(1.0)
-        reconstruction = rbm_gibbs.visible_mean(weights, hidden_states[:num_data])
-        return ChainStatistics.from_rows(visible, preactivation, hidden, reconstruction, num_data)
+        return statistics
 
     def _logs(self, statistics):
         """The step's logs and compiled-metric predictions, from its own products."""
         residual = statistics.v_data - statistics.reconstruction
         error = ops.mean(ops.sum(ops.square(residual), axis=-1))
-        logs = {"reconstruction_error": error, "free_energy_gap": self._free_energy_gap(statistics)}
+        logs = {"reconstruction_error": error, "free_energy_gap": cd.free_energy_gap(statistics)}
         return logs, (statistics.v_data, statistics.reconstruction)
 
-    def _free_energy_gap(self, statistics):
-        """mean F(v_data) - mean F(v_model)."""
-        free_energy = rbm_energy.free_energy(
-            self.parameters(), statistics.visible, statistics.preactivation
-        )
-        return -ops.sum(statistics.row_weights * free_energy)
-
-    def _sparse(self):
-        return self.sparsity_target is not None and self.sparsity_weight > 0
-
-    def _sparsity_penalty(self, data_hidden):
-        """sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v)), or None."""
-        if not self._sparse():
-            return None
-        return self.sparsity_weight * bernoulli_kl_divergence(
-            self.sparsity_target, _mean_activation(data_hidden)
-        )
+    def _penalties(self):
+        return cd.Penalties(self.weight_decay, self.sparsity_target, self.sparsity_weight)
 
     def compute_objective(self, data, training):
         statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training)
@@ -448,48 +346,13 @@ class RBM(BaseModel):
         return self.surrogate_loss(statistics), logs, predictions
 
     def surrogate_loss(self, statistics):
-        """`mean F(v_data) - mean F(v_model)` plus the penalties: the loss whose gradient
-        `contrastive_divergence_gradients` gives in closed form."""
-        loss = self._free_energy_gap(statistics)
-        loss += 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
-        penalty = self._sparsity_penalty(statistics.data_hidden)
-        return loss if penalty is None else loss + penalty
+        """`mean F(v_data) - mean F(v_model)` plus the penalties (`contrastive_divergence`)."""
+        return cd.surrogate_loss(statistics, self._penalties())
 
     def contrastive_divergence_gradients(self, statistics, scale=1.0):
-        """The gradients of `compute_objective`'s loss for `(kernel, visible_bias,
-        hidden_bias)`, in closed form, times `scale`.
-
-        With the rows' weights `w` (`-1 / B` for the `B` data rows, `1 / M` for
-        the `M` chains), `g = w P(h | v) + [s P(h | v_data) (1 - P(h | v_data)) / B; 0]`
-        (`s` the sparsity penalty's derivative in the mean activation, 0 without
-        it): `dW = [v_data; v_model]' g + weight_decay * W` (one product),
-        `db = w' [v_data; v_model] = mean v_model - mean v_data` (Bernoulli and
-        Gaussian units alike) and `dc = sum g`.
-        """
-        row_weights = scale * statistics.row_weights
-        preactivation_gradient = statistics.hidden * row_weights[:, None]
-        sparsity_slope = self._sparsity_slope(statistics.data_hidden)
-        if sparsity_slope is not None:
-            data_rows = ops.cast(statistics.num_data, "float32")
-            sparsity_gradient = (scale / data_rows) * sparsity_slope * sigmoid_derivative(
-                statistics.data_hidden)
-            preactivation_gradient += ops.concatenate(
-                [sparsity_gradient, ops.zeros_like(statistics.hidden[statistics.num_data:])],
-                axis=0,
-            )
-        kernel_gradient = ops.matmul(ops.transpose(statistics.visible), preactivation_gradient)
-        if self.weight_decay:
-            kernel_gradient += (scale * self.weight_decay) * self.kernel
-        visible_gradient = ops.matmul(row_weights[None, :], statistics.visible)[0]
-        return kernel_gradient, visible_gradient, ops.sum(preactivation_gradient, axis=0)
-
-    def _sparsity_slope(self, data_hidden):
-        """d penalty / d mean activation (through the clip of the divergence), or None."""
-        if not self._sparse():
-            return None
-        return self.sparsity_weight * bernoulli_kl_divergence_slope(
-            self.sparsity_target, _mean_activation(data_hidden)
-        )
+        """`surrogate_loss`'s gradients for `(kernel, visible_bias, hidden_bias)` in closed
+        form, times `scale` (`contrastive_divergence`)."""
+        return cd.contrastive_divergence_gradients(statistics, self._penalties(), scale)
 
     def train_step(self, data):
         """One CD-k/PCD update, its gradients in closed form (no loss is differentiated).
@@ -500,13 +363,10 @@ class RBM(BaseModel):
         again in `apply_gradients`).
         """
         statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training=True)
-        gradients = self.contrastive_divergence_gradients(
-            statistics, scale=replicas.replica_share(1.0)
-        )
+        gradients = self.contrastive_divergence_gradients(statistics, replicas.replica_share(1.0))
         gradients = [self.optimizer.scale_loss(gradient) for gradient in gradients]
         self.optimizer.apply_gradients(
-            zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias])
-        )
+            zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias]))
         logs, predictions = self._logs(statistics)
         return self.finish_step(data, logs, predictions)
 
@@ -647,7 +507,3 @@ def _require_states(method, name, states, units):
             f"received {tuple(states.shape)}"
         )
 
-
-def _mean_activation(hidden_probabilities):
-    """rho_hat_j, the mean of P(h_j = 1 | v) over the global batch (all replicas)."""
-    return mean_over_replicas(ops.mean(hidden_probabilities, axis=0))
