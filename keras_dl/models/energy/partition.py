@@ -35,6 +35,45 @@ def log_sum_over_binary_states(num_units, log_weight):
     return float(np.logaddexp.reduce(partial))
 
 
+def exact_log_partition(weights):
+    """log Z by enumerating the smaller layer (at most 20 units), or the hidden layer
+    when the visible units are not binary.
+
+    Summing out the other layer in closed form, log Z is the log-sum over the
+    enumerated states of `log_unnormalised_hidden_marginal(h)` or of `-F(v)`.
+    """
+    n_visible, n_hidden = (int(size) for size in weights.kernel.shape)
+    if not weights.units.binary or n_hidden <= n_visible:
+        if n_hidden > MAX_ENUMERATED_UNITS:
+            raise ValueError(
+                f"exact_log_partition() enumerates 2**n_hidden states and needs n_hidden <= "
+                f"{MAX_ENUMERATED_UNITS}, this RBM has n_hidden={n_hidden}"
+            )
+        return log_sum_over_binary_states(
+            n_hidden, lambda h: energy.log_unnormalised_hidden_marginal(weights, h)
+        )
+    if n_visible > MAX_ENUMERATED_UNITS:
+        raise ValueError(
+            f"exact_log_partition() needs n_hidden or n_visible <= {MAX_ENUMERATED_UNITS}, "
+            f"this RBM has n_visible={n_visible} and n_hidden={n_hidden}"
+        )
+    return log_sum_over_binary_states(n_visible, lambda v: -energy.free_energy(weights, v))
+
+
+def base_rate_biases(mean, count):
+    """The biases `b_A` of AIS's base-rate model: the log-odds of the data's mean
+    activations `mean` over `count` samples, smoothed as `(mean count + 0.05) /
+    (count + 0.1)` (zeros, the uniform model, without data: `count` 0).
+
+    Example:
+
+    >>> base_rate_biases(np.array([0.0, 0.5]), 0).tolist()
+    [0.0, 0.0]
+    """
+    smoothed = (np.clip(mean, 0.0, 1.0) * count + 0.05) / (count + 0.1)
+    return np.log(smoothed / (1.0 - smoothed)).astype("float32")
+
+
 def ais_inverse_temperatures(num_betas):
     """0 = beta_0 < ... < beta_K = 1 in the proportions of Salakhutdinov & Murray 2008
     (500 up to 0.5, 4,000 up to 0.9, 10,000 up to 1 out of 14,500)."""
@@ -63,8 +102,23 @@ def _anneal(weights, base_bias, betas, v, log_weights, seed, first_step):
 
 
 def annealed_importance_sampling(weights, base_bias, num_chains, num_betas, seed, verbose=0):
-    """Estimates log Z of a Bernoulli RBM by annealing from the base-rate model
-    p_A(v) ∝ exp(b_A'v), whose log Z_A = sum_i softplus(b_A,i) + n_hidden log 2.
+    """Estimates log Z of a Bernoulli RBM by annealed importance sampling.
+
+    The chains anneal from the base-rate model with no hidden interactions,
+    `p_A(v) ∝ exp(b_A'v)` (log Z_A = sum_i softplus(b_A,i) + n_hidden log 2),
+    to the RBM, through `p_k(v) ∝ exp((1 - beta_k) b_A'v) exp(-beta_k F(v))`
+    (`energy.log_tempered_marginal`), with a Gibbs transition at each of
+    `num_betas` inverse temperatures (`ais_inverse_temperatures`). `b_A` are
+    best the maximum-likelihood biases of the data's mean activations,
+    smoothed (`base_rate_biases`), as Salakhutdinov & Murray recommend.
+
+    Args:
+        weights: `RBMWeights` of binary visible units.
+        base_bias: `b_A`, `(n_visible,)`.
+        num_chains: the number of annealing runs.
+        num_betas: the number of inverse temperatures.
+        seed: int; the estimate is reproducible with it.
+        verbose: 0 or 1, a progress bar over the temperatures.
 
     Returns:
         `(log_z, low, high)`: the estimate log(Z_A mean(w)) and log(Z_A (mean(w) -/+

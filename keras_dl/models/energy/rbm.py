@@ -1,97 +1,78 @@
-"""The restricted Boltzmann machine, trained by contrastive divergence."""
+"""The restricted Boltzmann machine: its weights, training state and Keras plumbing. The
+mathematics is in `visible_units`, `energy`, `gibbs`, `contrastive_divergence`, `partition`."""
+
+import functools
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.energy import contrastive_divergence as cd, visible_units
-from keras_dl.models.energy import energy as rbm_energy
-from keras_dl.models.energy import gibbs as rbm_gibbs, partition as rbm_partition
-from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
+from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of
-from keras_dl.models.base.replicas import sum_over_replicas
-from keras_dl.models.energy.partition import MAX_ENUMERATED_UNITS
+from keras_dl.models.energy import contrastive_divergence as cd, partition, visible_units
+from keras_dl.models.energy import energy as rbm_energy, gibbs as rbm_gibbs
+from keras_dl.models.energy.compile_policy import ManyStepsPerCall
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
-# Steps per compiled call unless `compile` is told otherwise (one replica only).
-DEFAULT_STEPS_PER_EXECUTION = 32
+# The constructor arguments that `get_config` saves, besides Keras' and the seed.
+CONFIG_NAMES = ("n_hidden", "visible", "cd_steps", "persistent", "num_persistent_chains",
+                "weight_decay", "sparsity_target", "sparsity_weight")
+
 
 @keras_dl_export("keras_dl.models.RBM")
-class RBM(BaseModel):
+class RBM(ManyStepsPerCall, BaseModel):
     """Restricted Boltzmann machine, P(v, h) = exp(-E(v, h)) / Z.
 
-    Energy with Bernoulli visible units, `E(v, h) = -b'v - c'h - v'Wh`; with
-    Gaussian visible units of unit variance (standardise the data),
-    `E(v, h) = ||v - b||^2 / 2 - c'h - v'Wh`. Hidden units are Bernoulli.
-    Summing out `h` gives the free energy
-    `F(v) = -b'v - sum_j softplus(c_j + v'W_j)` (Bernoulli; `||v - b||^2 / 2`
-    replaces `-b'v` for Gaussian), with `P(v) = exp(-F(v)) / Z`.
+    Energy `E(v, h) = -b'v - c'h - v'Wh` with Bernoulli visible units, and
+    `||v - b||^2 / 2 - c'h - v'Wh` with Gaussian ones of unit variance
+    (standardise the data); hidden units are Bernoulli. Summing out `h` gives
+    the free energy `F(v) = -b'v - sum_j softplus(c_j + v'W_j)` (Gaussian:
+    `||v - b||^2 / 2` replaces `-b'v`), with `P(v) = exp(-F(v)) / Z`.
 
-    Training (`compile(optimizer=...)` + `fit(x)`) follows the contrastive
-    divergence gradient: the model minimises the surrogate
-    `mean F(v_data) - mean F(stop_gradient(v_model))`, whose gradient is the
-    CD-k update (Hinton 2002), where `v_model` ends a `cd_steps`-step Gibbs
-    chain started at the data, or, with `persistent=True`, continues
-    `num_persistent_chains` chains kept across updates (PCD, Tieleman 2008;
-    the chains keep their hidden states, as scikit-learn's `BernoulliRBM` and
-    the deeplearning.net RBM tutorial do, so each update starts them with a
-    half-step `h -> v` and the data and the chains' new states share one
-    product to their hidden units).
-    `weight_decay` adds `weight_decay / 2 * ||W||^2`; `sparsity_target` adds
+    Training (`compile(optimizer=...)` + `fit(x)`) minimises the contrastive
+    divergence surrogate `mean F(v_data) - mean F(stop_gradient(v_model))`,
+    whose gradient is the CD-k update (Hinton 2002): `v_model` ends a
+    `cd_steps`-step Gibbs chain started at the data, or, with
+    `persistent=True`, continues `num_persistent_chains` chains kept across
+    updates (PCD, Tieleman 2008). `train_step` applies that gradient in
+    closed form (`contrastive_divergence`). `weight_decay` adds
+    `weight_decay / 2 * ||W||^2`; `sparsity_target` adds
     `sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v))` (Lee,
-    Ekanadham & Ng 2008). `train_step` applies the surrogate's gradient in
-    closed form (`contrastive_divergence_gradients`: both outer products as
-    one matrix product), so a CD-1 step costs scikit-learn's five products
-    and a PCD-1 step one more, for its log. Logs: `reconstruction_error`
-    (squared error, summed over visible units, of the one-step
-    reconstruction `E[v | h]` with `h` drawn from `P(h | v_data)`: the first
-    Gibbs step of CD-k) and `free_energy_gap` (`mean F(v_data) - mean
-    F(v_model)`, from the step's own products).
+    Ekanadham & Ng 2008). Logs: `reconstruction_error` (squared error, summed
+    over visible units, of the one-step reconstruction `E[v | h]`, `h` drawn
+    from `P(h | v_data)`) and `free_energy_gap` (`mean F(v_data) - mean
+    F(v_model)`).
 
-    A step of an RBM (batch 10 or 100, a few hundred hidden units) costs
-    less than Keras' own work per compiled call, so `compile` runs
-    `steps_per_execution=32` steps per call by default on one replica
-    (2.5-2.8x faster epochs at batch 10 on a 2-core CPU,
-    `benchmarks/RESULTS.md`; 1 under a multi-replica strategy, where Keras'
-    multi-step loop fails). Batch-level callbacks then run once per call,
-    numbered by its last step (a progress bar may show 32/30 before 30/30),
-    `keras.callbacks.TensorBoard(update_freq="batch")` writes one point per
-    call and `StopOnNonFinite` names the call's batches; pass
-    `steps_per_execution=1` to see every batch. The default is saved as the
-    default: a `.keras` file loaded under another strategy takes that
-    strategy's.
+    `compile` runs `steps_per_execution=32` steps per call by default on one
+    replica, 1 under a multi-replica strategy (batch-level callbacks then run
+    once per call; see `compile_policy.ManyStepsPerCall`); pass
+    `steps_per_execution=1` to see every batch.
 
-    Evaluation: `pseudo_log_likelihood` (exact, over all visible units),
-    `exact_log_partition` (enumeration), `log_partition` (annealed
-    importance sampling, Salakhutdinov & Murray 2008, from the base-rate
-    model of the data seen in training) and `log_likelihood`.
-
+    Evaluation: `pseudo_log_likelihood`, `exact_log_partition` (enumeration),
+    `log_partition` (annealed importance sampling) and `log_likelihood`.
     Bernoulli visible units take data in [0, 1]; `fit` refuses other values
     (e.g. uint8 pixels 0..255: divide by 255). The RBM computes in float32
     whatever the global dtype policy: its energies and partition functions
     are sums over hundreds of units, beyond half precision.
 
-    References: Hinton, "Training Products of Experts by Minimizing
-    Contrastive Divergence", Neural Computation 2002; Tieleman, "Training
-    Restricted Boltzmann Machines using Approximations to the Likelihood
-    Gradient", ICML 2008; Salakhutdinov & Murray, "On the Quantitative
-    Analysis of Deep Belief Networks", ICML 2008; Hinton, "A Practical Guide
-    to Training Restricted Boltzmann Machines", UTML TR 2010-003.
+    References: Hinton, "A Practical Guide to Training Restricted Boltzmann
+    Machines", UTML TR 2010-003; those of CD-k, PCD and AIS are in the modules
+    `contrastive_divergence` and `partition`.
 
     Args:
         n_hidden: positive int, the number of hidden units.
         visible: `"bernoulli"` (data in [0, 1]) or `"gaussian"` (unit variance).
         cd_steps: positive int, Gibbs steps per update (the k of CD-k).
         persistent: bool, persistent contrastive divergence.
-        num_persistent_chains: positive int, the chains kept with `persistent=True`.
         weight_decay: L2 coefficient on the weights, >= 0.
         sparsity_target: None, or the target mean hidden activation in (0, 1).
         sparsity_weight: weight of the sparsity penalty, >= 0.
         seed: optional int for the sampling.
+        num_persistent_chains: positive int, the chains kept with `persistent=True`.
         **kwargs: `keras.Model` arguments.
 
     Call arguments:
@@ -117,19 +98,9 @@ class RBM(BaseModel):
     undirected_logs = ("free_energy_gap",)
     accepts_compiled_loss = False
 
-    def __init__(
-        self,
-        n_hidden,
-        visible="bernoulli",
-        cd_steps=1,
-        persistent=False,
-        weight_decay=0.0,
-        sparsity_target=None,
-        sparsity_weight=0.0,
-        seed=None,
-        num_persistent_chains=100,
-        **kwargs,
-    ):
+    def __init__(self, n_hidden, visible="bernoulli", cd_steps=1, persistent=False,
+                 weight_decay=0.0, sparsity_target=None, sparsity_weight=0.0, seed=None,
+                 num_persistent_chains=100, **kwargs):
         kwargs.setdefault("dtype", "float32")
         super().__init__(seed=seed, **kwargs)
         self.n_hidden = validation.positive_int("n_hidden", n_hidden)
@@ -137,77 +108,48 @@ class RBM(BaseModel):
         self.visible = self.visible_units.name
         self.cd_steps = validation.positive_int("cd_steps", cd_steps)
         self.persistent = validation.boolean("persistent", persistent)
-        self.num_persistent_chains = validation.positive_int(
-            "num_persistent_chains", num_persistent_chains
-        )
+        self.num_persistent_chains = validation.positive_int("num_persistent_chains",
+                                                             num_persistent_chains)
         self.weight_decay = validation.non_negative_float("weight_decay", weight_decay)
         if sparsity_target is not None:
             sparsity_target = validation.proportion("sparsity_target", sparsity_target)
         self.sparsity_target = sparsity_target
         self.sparsity_weight = validation.non_negative_float("sparsity_weight", sparsity_weight)
+        # Read by `ManyStepsPerCall.get_compile_config`: an uncompiled RBM saves too.
         self._default_steps_per_execution = True
-
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, steps_per_execution=None,
-                **kwargs):
-        self._default_steps_per_execution = steps_per_execution is None
-        if steps_per_execution is None:
-            # Keras' multi-step loop fails under a multi-replica strategy (Keras 3.15,
-            # TensorFlow 2.21: "You must feed a value for placeholder tensor").
-            single = replicas.replicas_of(self) == 1
-            steps_per_execution = DEFAULT_STEPS_PER_EXECUTION if single else 1
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics,
-                        steps_per_execution=steps_per_execution, **kwargs)
-
-    def get_compile_config(self):
-        """Keras' compile config; a default `steps_per_execution` is saved as the default
-        (None), so that a model loaded under another strategy takes that strategy's."""
-        config = super().get_compile_config()
-        if config is not None and self._default_steps_per_execution:
-            config["steps_per_execution"] = None
-        return config
 
     def build(self, input_shape):
         if len(input_shape) != 2 or input_shape[-1] is None:
-            raise ValueError(
-                f"RBM expects inputs of shape (batch, n_visible), received: {tuple(input_shape)}"
-            )
+            raise ValueError("RBM expects inputs of shape (batch, n_visible), received: "
+                             f"{tuple(input_shape)}")
         self.n_visible = int(input_shape[-1])
         self.input_spec = keras.layers.InputSpec(ndim=2, axes={-1: self.n_visible})
+        # The weights' names and order are those of the saved files.
         self.kernel = self.add_weight(
-            name="kernel",
-            shape=(self.n_visible, self.n_hidden),
-            initializer=keras.initializers.RandomNormal(0.0, 0.01, seed=self.seed),
-        )
+            name="kernel", shape=(self.n_visible, self.n_hidden),
+            initializer=keras.initializers.RandomNormal(0.0, 0.01, seed=self.seed))
         self.visible_bias = self.add_weight(
-            name="visible_bias", shape=(self.n_visible,), initializer="zeros"
-        )
+            name="visible_bias", shape=(self.n_visible,), initializer="zeros")
         self.hidden_bias = self.add_weight(
-            name="hidden_bias", shape=(self.n_hidden,), initializer="zeros"
-        )
+            name="hidden_bias", shape=(self.n_hidden,), initializer="zeros")
         # Sums of the training data seen, for the base-rate model of `log_partition`; every
         # replica adds the global batch's sums (`_chain_statistics`).
-        self.seen_visible_sum = replicas.add_global_state(
-            self, "seen_visible_sum", (self.n_visible,)
-        )
-        self.seen_count = replicas.add_global_state(self, "seen_count", ())
+        state = functools.partial(replicas.add_global_state, self)
+        self.seen_visible_sum = state("seen_visible_sum", (self.n_visible,))
+        self.seen_count = state("seen_count", ())
         if self.persistent:
-            # The chains' hidden states (see `_persistent_chain_statistics`).
-            self.persistent_chains = replicas.add_global_state(
-                self, "persistent_chains", (self.num_persistent_chains, self.n_hidden)
-            )
-            self.persistent_chains_started = replicas.add_global_state(
-                self, "persistent_chains_started", ()
-            )
+            # The chains' hidden states (see `contrastive_divergence.pcd_chain_statistics`).
+            self.persistent_chains = state("persistent_chains",
+                                           (self.num_persistent_chains, self.n_hidden))
+            self.persistent_chains_started = state("persistent_chains_started", ())
         super().build(input_shape)
 
     def parameters(self):
         """The current `energy.RBMWeights` (tensors)."""
-        return rbm_energy.RBMWeights(
-            ops.convert_to_tensor(self.kernel), ops.convert_to_tensor(self.visible_bias),
-            ops.convert_to_tensor(self.hidden_bias), self.visible_units,
-        )
+        variables = (self.kernel, self.visible_bias, self.hidden_bias)
+        return rbm_energy.RBMWeights(*map(ops.convert_to_tensor, variables), self.visible_units)
 
-    # The conditionals ----------------------------------------------------------
+    # Energies and inference ------------------------------------------------------
 
     def hidden_preactivation(self, v):
         """c + v'W."""
@@ -221,8 +163,6 @@ class RBM(BaseModel):
         """E[v | h]: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian)."""
         return rbm_gibbs.visible_mean(self.parameters(), h)
 
-    # Energies ------------------------------------------------------------------
-
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
         v = self._visible_states(v, "free_energy")
@@ -234,8 +174,6 @@ class RBM(BaseModel):
         h = ops.convert_to_tensor(h, "float32")
         _require_states("energy", "h", h, self.n_hidden)
         return rbm_energy.energy(self.parameters(), v, h)
-
-    # Inference -------------------------------------------------------------------
 
     def _visible_states(self, v, method):
         """`v` as float32 `(samples, n_visible)` (an unbuilt RBM builds for it), or a
@@ -266,10 +204,9 @@ class RBM(BaseModel):
     def sample(self, num_samples, gibbs_steps=1000, seed=None):
         """Draws `num_samples` visible vectors by running Gibbs chains.
 
-        The chains start from Bernoulli(sigmoid(b)) (Bernoulli units) or
-        N(b, I) (Gaussian) and run `gibbs_steps` steps; the returned values
-        are E[v | h] of the last step (visible probabilities, less noisy to
-        look at than binary states). With a `seed` the result is reproducible.
+        The chains start from the biases' model (Bernoulli(sigmoid(b)) or N(b, I))
+        and run `gibbs_steps` steps; the returned values are E[v | h] of the last
+        step (less noisy to look at than states). Reproducible with a `seed`.
         """
         num_samples = validation.positive_int("num_samples", num_samples)
         gibbs_steps = validation.positive_int("gibbs_steps", gibbs_steps)
@@ -283,26 +220,15 @@ class RBM(BaseModel):
             seed = self.seed if self.seed is not None else np.random.SeedSequence().entropy
         return int(seed) % 2**31
 
-    def summary_images(self, num_images, seed=0, inputs=None):
-        """`{"rbm_filters": grid, "rbm_gibbs_samples": grid}`: the first `num_images`
-        columns of `W` and samples of 200-step Gibbs chains (for
-        `keras_dl.callbacks.ImageSampler`)."""
-        filters = keras.ops.convert_to_numpy(self.kernel).T[:num_images]
-        samples = keras.ops.convert_to_numpy(self.sample(num_images, gibbs_steps=200, seed=seed))
-        return {"rbm_filters": image_grid(as_images(filters)),
-                "rbm_gibbs_samples": image_grid(as_images(samples))}
-
-    # Training ----------------------------------------------------------------------
+    # Training --------------------------------------------------------------------
 
     def check_data(self, x, y):
         x = np.asarray(x)
         if x.ndim != 2:
             raise ValueError(f"RBM: `x` must have shape (samples, n_visible), received {x.shape}")
         if self.built and x.shape[1] != self.n_visible:
-            raise ValueError(
-                f"RBM: this RBM has n_visible={self.n_visible}, but `x` has {x.shape[1]} "
-                "features per sample"
-            )
+            raise ValueError(f"RBM: this RBM has n_visible={self.n_visible}, but `x` has "
+                             f"{x.shape[1]} features per sample")
         if x.dtype.kind not in "biuf":
             raise TypeError(f"RBM: `x` must hold numbers, received dtype {x.dtype}")
         if not np.all(np.isfinite(x)):
@@ -313,8 +239,8 @@ class RBM(BaseModel):
         """One update's `ChainStatistics` (CD-k, or PCD in training); records the data."""
         if training:
             rows = ops.cast(ops.shape(v_data)[0], "float32")
-            self.seen_visible_sum.assign_add(sum_over_replicas(ops.sum(v_data, axis=0)))
-            self.seen_count.assign_add(sum_over_replicas(rows))
+            self.seen_visible_sum.assign_add(replicas.sum_over_replicas(ops.sum(v_data, axis=0)))
+            self.seen_count.assign_add(replicas.sum_over_replicas(rows))
         if training and self.persistent:
             return self._persistent_chain_statistics(v_data)
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
@@ -355,13 +281,9 @@ class RBM(BaseModel):
         return cd.contrastive_divergence_gradients(statistics, self._penalties(), scale)
 
     def train_step(self, data):
-        """One CD-k/PCD update, its gradients in closed form (no loss is differentiated).
-
-        The gradients are divided by the replicas in sync, as
-        `BaseModel.gradient_step` divides the loss, and go through the
-        optimizer's `scale_loss` (linear: a loss-scaling optimizer unscales them
-        again in `apply_gradients`).
-        """
+        """One CD-k/PCD update, its gradients in closed form (no loss is differentiated)."""
+        # Divided by the replicas in sync, as `BaseModel.gradient_step` divides the loss, and
+        # scaled by `scale_loss` (linear: a loss-scaling optimizer unscales them again).
         statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training=True)
         gradients = self.contrastive_divergence_gradients(statistics, replicas.replica_share(1.0))
         gradients = [self.optimizer.scale_loss(gradient) for gradient in gradients]
@@ -395,39 +317,16 @@ class RBM(BaseModel):
     def exact_log_partition(self):
         """log Z by enumerating the smaller layer (at most 20 units; Gaussian: the hidden
         layer)."""
-        if not self.visible_units.binary or self.n_hidden <= self.n_visible:
-            if self.n_hidden > MAX_ENUMERATED_UNITS:
-                raise ValueError(
-                    f"exact_log_partition() enumerates 2**n_hidden states and needs n_hidden <= "
-                    f"{MAX_ENUMERATED_UNITS}, this RBM has n_hidden={self.n_hidden}"
-                )
-            return rbm_partition.log_sum_over_binary_states(
-                self.n_hidden,
-                lambda h: rbm_energy.log_unnormalised_hidden_marginal(self.parameters(), h),
-            )
-        if self.n_visible > MAX_ENUMERATED_UNITS:
-            raise ValueError(
-                f"exact_log_partition() needs n_hidden or n_visible <= {MAX_ENUMERATED_UNITS}, "
-                f"this RBM has n_visible={self.n_visible} and n_hidden={self.n_hidden}"
-            )
-        return rbm_partition.log_sum_over_binary_states(
-            self.n_visible, lambda v: -self.free_energy(v)
-        )
+        return partition.exact_log_partition(self.parameters())
 
     def log_partition(self, num_chains=100, num_betas=10000, seed=None, data=None, verbose=0,
                       return_interval=False):
         """Estimates log Z by annealed importance sampling (Salakhutdinov & Murray 2008).
 
-        The chains anneal from a base-rate model with no hidden interactions,
-        `p_A(v) ∝ exp(b_A'v)`, to this RBM, through
-        `p_k(v) ∝ exp((1 - beta_k) b_A'v) * exp(-beta_k F_B(v))`, with Gibbs
-        transitions at each of `num_betas` inverse temperatures (spaced as in
-        the paper: 5% of them up to 0.5, 30% up to 0.9, the rest up to 1).
-        `b_A` are the maximum-likelihood biases of the data's mean activations
-        (smoothed), as the paper recommends: those of `data` when given, else
-        those of the data this RBM saw in training (recorded by `fit` and saved
-        with the weights). An RBM that has seen no data anneals from the
-        uniform model, which needs far more betas for the same accuracy.
+        The chains anneal from the base-rate model of the mean activations of
+        `data`, or else of the data this RBM saw in training (recorded by `fit`,
+        saved with the weights; `partition.annealed_importance_sampling`). An RBM
+        that saw no data anneals from the uniform model, which needs far more betas.
 
         Args:
             num_chains: positive int, the number of annealing runs.
@@ -445,23 +344,17 @@ class RBM(BaseModel):
         self.visible_units.require_binary("log_partition")
         num_chains = validation.positive_int("num_chains", num_chains)
         num_betas = validation.positive_int("num_betas", num_betas)
-        estimate, low, high = rbm_partition.annealed_importance_sampling(
-            self.parameters(), self._base_rate_biases(data), num_chains, num_betas,
-            self._seed_or_default(seed), verbose,
-        )
-        return (float(estimate), (float(low), float(high))) if return_interval else float(estimate)
-
-    def _base_rate_biases(self, data):
         if data is not None:
             data = np.asarray(data, "float32")
             mean, count = data.mean(axis=0), len(data)
         else:
             count = float(self.seen_count.numpy())
-            if count == 0:
-                return np.zeros(self.n_visible, "float32")
-            mean = self.seen_visible_sum.numpy() / count
-        smoothed = (np.clip(mean, 0.0, 1.0) * count + 0.05) / (count + 0.1)
-        return np.log(smoothed / (1.0 - smoothed)).astype("float32")
+            mean = self.seen_visible_sum.numpy() / max(count, 1.0)
+        estimate, low, high = partition.annealed_importance_sampling(
+            self.parameters(), partition.base_rate_biases(mean, count), num_chains, num_betas,
+            self._seed_or_default(seed), verbose,
+        )
+        return (float(estimate), (float(low), float(high))) if return_interval else float(estimate)
 
     def log_likelihood(self, v, log_z=None):
         """Mean log P(v) = -F(v) - log Z over the samples `v`.
@@ -470,32 +363,25 @@ class RBM(BaseModel):
         units, else to `log_partition()`.
         """
         if log_z is None:
-            if min(self.n_hidden, self.n_visible) <= MAX_ENUMERATED_UNITS:
-                log_z = self.exact_log_partition()
-            else:
-                log_z = self.log_partition()
+            exact = min(self.n_hidden, self.n_visible) <= partition.MAX_ENUMERATED_UNITS
+            log_z = self.exact_log_partition() if exact else self.log_partition()
         return float(ops.mean(-self.free_energy(v))) - log_z
 
-    # Saving and export -----------------------------------------------------------
+    # Saving, export and pictures -------------------------------------------------
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "n_hidden": self.n_hidden,
-                "visible": self.visible,
-                "cd_steps": self.cd_steps,
-                "persistent": self.persistent,
-                "num_persistent_chains": self.num_persistent_chains,
-                "weight_decay": self.weight_decay,
-                "sparsity_target": self.sparsity_target,
-                "sparsity_weight": self.sparsity_weight,
-            }
-        )
-        return config
+        return {**super().get_config(), **{name: getattr(self, name) for name in CONFIG_NAMES}}
 
     def export_endpoints(self):
         return {"reconstruct": (lambda v: self.reconstruct(v), [self.serving_signature()])}
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"rbm_filters": grid, "rbm_gibbs_samples": grid}` for `ImageSampler`: the
+        first `num_images` columns of `W` and samples of 200-step Gibbs chains."""
+        filters = keras.ops.convert_to_numpy(self.kernel).T[:num_images]
+        samples = keras.ops.convert_to_numpy(self.sample(num_images, gibbs_steps=200, seed=seed))
+        return {"rbm_filters": image_grid(as_images(filters)),
+                "rbm_gibbs_samples": image_grid(as_images(samples))}
 
 
 def _require_states(method, name, states, units):
@@ -506,4 +392,3 @@ def _require_states(method, name, states, units):
             f"RBM.{method}(): `{name}` must have shape (samples, {units or 'units'}), "
             f"received {tuple(states.shape)}"
         )
-
