@@ -1,4 +1,5 @@
-"""The RBM's random draws and Bernoulli sampling against their distributions."""
+"""Gibbs sampling: the random draws and Bernoulli states against their distributions, the
+chains' starting states, and block Gibbs sampling against an RBM's exact distribution."""
 
 import keras
 import numpy as np
@@ -46,3 +47,48 @@ def test_bernoulli_states_have_the_given_probability(probability):
     else:
         # Two-sided binomial test of the number of ones.
         assert stats.binomtest(ones, count, probability).pvalue > 1e-3
+
+
+def test_stateless_draws_are_reproducible_and_advance_per_draw():
+    first, second = rbm_gibbs.StatelessDraw(3, 0), rbm_gibbs.StatelessDraw(3, 0)
+    a, b = first.uniform((4, 5)), first.uniform((4, 5))
+    np.testing.assert_array_equal(a, second.uniform((4, 5)))
+    assert not np.array_equal(a, b)
+    # Step `k` uses streams 2k and 2k + 1: the next step's draws differ.
+    assert not np.array_equal(a, rbm_gibbs.StatelessDraw(3, 1).uniform((4, 5)))
+
+
+def test_chains_start_from_the_biases_model(weights):
+    bernoulli = weights(n_visible=3, n_hidden=2, seed=1)
+    base_bias = np.array([-2.0, 0.0, 2.0], "float32")
+    states = np.asarray(rbm_gibbs.initial_visible_states(bernoulli, 20000, 0, base_bias))
+    assert set(np.unique(states)) == {0.0, 1.0}
+    np.testing.assert_allclose(states.mean(axis=0), 1 / (1 + np.exp(-base_bias)), atol=0.02)
+    gaussian = weights(n_visible=3, n_hidden=2, visible="gaussian", seed=1)
+    states = np.asarray(rbm_gibbs.initial_visible_states(gaussian, 20000, 0))
+    np.testing.assert_allclose(states.mean(axis=0), gaussian.visible_bias, atol=0.05)
+    np.testing.assert_allclose(states.std(axis=0), 1.0, atol=0.05)
+
+
+def test_gibbs_chains_sample_the_rbm_s_distribution(weights, brute_force):
+    # Chi-square test of 4,000 chains after 50 steps against P(v) = exp(-F(v)) / Z.
+    rbm_weights = weights(n_visible=3, n_hidden=2, seed=2)
+    W, b, c = brute_force.parameters(rbm_weights)
+    V = brute_force.all_states(3)
+    log_p = -brute_force.free_energy(V, W, b, c)
+    expected = np.exp(log_p - np.logaddexp.reduce(log_p))
+    draw = rbm_gibbs.SeededDraw(keras.random.SeedGenerator(4))
+    start = np.zeros((4000, 3), "float32")
+    states = np.asarray(rbm_gibbs.gibbs_steps(rbm_weights, start, 50, draw))
+    counts = np.bincount((states @ [4, 2, 1]).astype(int), minlength=8)
+    assert stats.chisquare(counts, 4000 * expected).pvalue > 1e-3
+
+
+def test_gibbs_step_returns_the_mean_its_states_were_drawn_around(weights):
+    rbm_weights = weights(n_visible=4, n_hidden=3, visible="gaussian", seed=3)
+    v = np.zeros((2000, 4), "float32")
+    draw = rbm_gibbs.SeededDraw(keras.random.SeedGenerator(5))
+    states, mean = rbm_gibbs.gibbs_step(rbm_weights, v, draw)
+    residual = np.asarray(states) - np.asarray(mean)
+    assert stats.kstest(residual.ravel(), "norm").pvalue > 1e-3
+    assert rbm_gibbs.gibbs_steps(rbm_weights, v, 0, draw) is v
