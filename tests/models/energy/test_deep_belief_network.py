@@ -1,10 +1,12 @@
-"""The deep belief network: greedy pretraining and the unrolled autoencoder."""
+"""The deep belief network: greedy pretraining, the unrolled autoencoder, bad inputs."""
 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_dl.models import DeepBeliefNetwork
+from keras_dl.testing import assert_clear_error
 
 FEATURES = 8
 
@@ -58,3 +60,40 @@ def test_the_unrolled_autoencoder_starts_from_the_rbms(visible, bottom_activatio
     np.testing.assert_allclose(decoder.layers[-1](dbn.rbms[0].transform(x)),
                                dbn.rbms[0].reconstruct(x), rtol=1e-5, atol=1e-6)
 
+
+BAD_INPUTS = {
+    "dbn empty": (lambda: DeepBeliefNetwork([]), ValueError, "hidden_units"),
+    "dbn pretrain dataset": (
+        lambda: DeepBeliefNetwork([4]).pretrain(
+            tf.data.Dataset.from_tensor_slices(binary()).batch(4)),
+        TypeError,
+        "received a tf.data.Dataset",
+    ),
+    "dbn zero units": (lambda: DeepBeliefNetwork([4, 0]), ValueError, "hidden_units"),
+    "dbn not a list": (lambda: DeepBeliefNetwork("4"), TypeError, "hidden_units"),
+    "dbn rank 3": (
+        lambda: DeepBeliefNetwork([3]).pretrain(np.zeros((4, 2, 4))),
+        ValueError,
+        "(samples, n_visible)",
+    ),
+    "dbn uint8": (
+        lambda: DeepBeliefNetwork([3]).pretrain(np.full((4, FEATURES), 200, "uint8")),
+        ValueError,
+        "[0, 1]",
+    ),
+    "dbn no samples": (
+        lambda: DeepBeliefNetwork([3]).pretrain(np.zeros((0, FEATURES))),
+        ValueError,
+        "no samples",
+    ),
+    "dbn unroll before pretrain": (
+        lambda: DeepBeliefNetwork([3]).to_autoencoder(),
+        ValueError,
+        "pretrain",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_clear_error(case):
+    assert_clear_error(*BAD_INPUTS[case])

@@ -10,12 +10,14 @@ import tensorflow as tf
 
 from keras_dl.datasets import load_idx
 from keras_dl.models import RBM
+from keras_dl.testing import assert_clear_error
 from keras_dl.testing.model_checks import two_replica_strategy
 
 MNIST_DIR = os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "..", "shared", "data", "mnist"
 )
 MNIST_IMAGES = os.path.join(MNIST_DIR, "t10k-images-idx3-ubyte.gz")
+FEATURES = 8
 
 
 def test_conditionals_and_reconstruction(tiny_rbm, brute_force):
@@ -111,24 +113,146 @@ def test_built_uncompiled_rbm_saves_and_keeps_its_weight_names(tmp_path):
     assert [weight.name for weight in loaded.weights] == [weight.name for weight in rbm.weights]
     np.testing.assert_array_equal(loaded.kernel.numpy(), rbm.kernel.numpy())
 
+def binary(samples=16, features=FEATURES):
+    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
 
-def test_bad_arguments_are_named(tiny_rbm):
-    for kwargs, error, argument in [
-        ({"n_hidden": 0}, ValueError, "n_hidden"),
-        ({"n_hidden": 4, "visible": "poisson"}, ValueError, "visible"),
-        ({"n_hidden": 4, "cd_steps": 0}, ValueError, "cd_steps"),
-        ({"n_hidden": 4, "weight_decay": -1.0}, ValueError, "weight_decay"),
-        ({"n_hidden": 4, "sparsity_target": 1.5}, ValueError, "sparsity_target"),
-        ({"n_hidden": 4, "persistent": "yes"}, TypeError, "persistent"),
-    ]:
-        with pytest.raises(error, match=argument):
-            RBM(**kwargs)
-    with pytest.raises(ValueError, match="n_visible"):
-        RBM(4).build((None, 2, 2))
-    with pytest.raises(ValueError, match="n_hidden <= 20"):
-        tiny_rbm(n_visible=30, n_hidden=25).exact_log_partition()
-    with pytest.raises(ValueError, match="Bernoulli"):
-        tiny_rbm(visible="gaussian").pseudo_log_likelihood(np.zeros((1, 4)))
+
+def with_nan(x):
+    x = x.copy()
+    x[3, 2] = np.nan
+    return x
+
+
+def compiled_rbm(**kwargs):
+    rbm = RBM(4, seed=0, **kwargs)
+    rbm.compile(optimizer="sgd")
+    return rbm
+
+
+def built_rbm(visible="bernoulli", n_hidden=4, n_visible=FEATURES):
+    rbm = RBM(n_hidden, visible=visible, seed=0)
+    rbm.build((None, n_visible))
+    return rbm
+
+
+def fit_rbm(x, **kwargs):
+    return compiled_rbm(**kwargs).fit(x, epochs=1, verbose=0)
+
+
+def fit_rbm_twice(first, second):
+    rbm = compiled_rbm()
+    rbm.fit(first, epochs=1, verbose=0)
+    rbm.fit(second, epochs=1, verbose=0)
+
+
+# `(what a user does, the exception type, a phrase of the message)`: each gets a clear,
+# one-line error (`keras_dl.testing.assert_clear_error`).
+BAD_INPUTS = {
+    # Constructor
+    "rbm n_hidden 0": (lambda: RBM(0), ValueError, "n_hidden"),
+    "rbm n_hidden float": (lambda: RBM(2.5), TypeError, "n_hidden"),
+    "rbm visible": (lambda: RBM(4, visible="poisson"), ValueError, "visible"),
+    "rbm cd_steps": (lambda: RBM(4, cd_steps=0), ValueError, "cd_steps"),
+    "rbm persistent": (lambda: RBM(4, persistent="yes"), TypeError, "persistent"),
+    "rbm weight_decay": (lambda: RBM(4, weight_decay=-1.0), ValueError, "weight_decay"),
+    "rbm sparsity_target 1.5": (
+        lambda: RBM(4, sparsity_target=1.5),
+        ValueError,
+        "`sparsity_target` must be a float in (0, 1)",
+    ),
+    "rbm sparsity_target 0": (
+        lambda: RBM(4, sparsity_target=0.0),
+        ValueError,
+        "`sparsity_target` must be a float in (0, 1)",
+    ),
+    "rbm chains": (
+        lambda: RBM(4, num_persistent_chains=0),
+        ValueError,
+        "num_persistent_chains",
+    ),
+    "rbm build rank": (lambda: RBM(4).build((None, 2, 2)), ValueError, "n_visible"),
+    # Data
+    "rbm uint8 pixels": (
+        lambda: fit_rbm(np.full((4, FEATURES), 255, "uint8")),
+        ValueError,
+        "[0, 1]",
+    ),
+    "rbm values above one": (lambda: fit_rbm(binary() * 2), ValueError, "values in [0.0, 2.0]"),
+    "rbm negative values": (lambda: fit_rbm(binary() - 1), ValueError, "[0, 1]"),
+    "rbm nan": (lambda: fit_rbm(with_nan(binary())), ValueError, "NaN"),
+    "rbm rank 3": (
+        lambda: fit_rbm(np.zeros((4, 2, 4), "float32")),
+        ValueError,
+        "(samples, n_visible)",
+    ),
+    "rbm no samples": (
+        lambda: fit_rbm(np.zeros((0, FEATURES), "float32")),
+        ValueError,
+        "no samples",
+    ),
+    "persistent rbm no samples": (
+        lambda: fit_rbm(np.zeros((0, FEATURES), "float32"), persistent=True),
+        ValueError,
+        "no samples",
+    ),
+    "rbm empty dataset": (
+        lambda: fit_rbm(
+            tf.data.Dataset.from_tensor_slices(np.zeros((0, FEATURES), "float32")).batch(4)
+        ),
+        ValueError,
+        "empty dataset",
+    ),
+    "rbm refit on other width": (lambda: fit_rbm_twice(binary(), binary(features=5)), ValueError,
+                                 "n_visible=8"),
+    "rbm strings": (lambda: fit_rbm(np.array([["a"] * FEATURES])), TypeError, "numbers"),
+    "rbm compiled loss": (
+        lambda: RBM(4).compile(optimizer="sgd", loss="mse"),
+        TypeError,
+        "loss",
+    ),
+    # Methods
+    "pll no samples": (
+        lambda: built_rbm().pseudo_log_likelihood(np.zeros((0, FEATURES))),
+        ValueError,
+        "samples >= 1",
+    ),
+    "pll gaussian": (
+        lambda: built_rbm("gaussian").pseudo_log_likelihood(np.zeros((1, FEATURES))),
+        ValueError,
+        "Bernoulli",
+    ),
+    "ais gaussian": (lambda: built_rbm("gaussian").log_partition(), ValueError, "Bernoulli"),
+    "exact log z too big": (
+        lambda: built_rbm(n_hidden=25, n_visible=30).exact_log_partition(),
+        ValueError,
+        "n_hidden <= 20",
+    ),
+    "gibbs steps": (lambda: built_rbm().gibbs(binary(), steps=0), ValueError, "steps"),
+    "transform width": (lambda: built_rbm().transform(binary(features=5)), ValueError,
+                        "value 8"),
+    "reconstruct width": (lambda: built_rbm().reconstruct(binary(features=5)), ValueError,
+                          "value 8"),
+    "free_energy width": (lambda: built_rbm().free_energy(binary(features=5)), ValueError,
+                          "free_energy(): `v` must have shape (samples, 8)"),
+    "free_energy rank 3": (lambda: built_rbm().free_energy(np.zeros((2, 2, 4))), ValueError,
+                           "`v` must have shape (samples, 8)"),
+    "energy hidden width": (lambda: built_rbm().energy(binary(2), np.zeros((2, 3))), ValueError,
+                            "`h` must have shape (samples, 4)"),
+    "gibbs width": (lambda: built_rbm().gibbs(binary(features=5)), ValueError,
+                    "gibbs(): `v` must have shape (samples, 8)"),
+    "pll width": (lambda: built_rbm().pseudo_log_likelihood(binary(features=5)), ValueError,
+                  "`v` must have shape (samples, 8)"),
+    "sample count": (lambda: built_rbm().sample(0), ValueError, "num_samples"),
+    "sample steps": (lambda: built_rbm().sample(2, gibbs_steps=0), ValueError, "gibbs_steps"),
+    "ais chains": (lambda: built_rbm().log_partition(num_chains=0), ValueError, "num_chains"),
+    "ais betas": (lambda: built_rbm().log_partition(num_betas=-3), ValueError, "num_betas"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_input_gets_a_clear_error(case):
+    assert_clear_error(*BAD_INPUTS[case])
+
 
 @pytest.fixture(scope="module")
 def binary_mnist():
