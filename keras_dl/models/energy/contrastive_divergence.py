@@ -111,6 +111,15 @@ def cd_chain_statistics(weights, v_data, cd_steps, draw):
 
     The first step gives the reconstruction, E[v | h] with h drawn from
     P(h | v_data); the chain continues from there.
+
+    Args:
+        weights: `RBMWeights`.
+        v_data: the batch `(B, n_visible)`.
+        cd_steps: Gibbs steps per update (the k of CD-k).
+        draw: the source of random numbers.
+
+    Returns:
+        The `ChainStatistics` of the data and the `B` chains' ends.
     """
     data_preactivation = energy.hidden_preactivation(weights, v_data)
     data_hidden = ops.sigmoid(data_preactivation)
@@ -198,6 +207,14 @@ def contrastive_divergence_gradients(statistics, penalties=Penalties(), scale=1.
     it): `dW = [v_data; v_model]' g + weight_decay * W` (one product),
     `db = w' [v_data; v_model] = mean v_model - mean v_data` (Bernoulli and
     Gaussian units alike) and `dc = sum g`.
+
+    Args:
+        statistics: the update's `ChainStatistics`.
+        penalties: the `Penalties` of the surrogate.
+        scale: a factor for every gradient (the replica share in training).
+
+    Returns:
+        `(kernel_gradient, visible_gradient, hidden_gradient)`.
     """
     # Both outer products in one matrix product: a CD-1 step costs scikit-learn's five
     # products, a PCD-1 step one more (for its log).

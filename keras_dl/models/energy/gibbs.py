@@ -2,13 +2,13 @@
 training (CD-k, PCD), sampling and annealed importance sampling share.
 
 The kernel samples from the tempered family of Salakhutdinov & Murray (2008),
-p_beta(v, h) ∝ exp(-(1 - beta) term(v; b_A) - beta E(v, h)) (`energy`; `-b_A'v` is
-the term of Bernoulli units), which is the RBM itself at
-`beta = 1` and a model without interactions (biases `b_A`) at `beta = 0`.
-Random numbers come from a `draw` object with `uniform(shape)` and
-`normal(shape)`, so the same kernel runs with a `keras.random.SeedGenerator`
-(training) or with stateless seeds inside a compiled loop. The draws call
-TensorFlow's random kernels, which Keras does not expose.
+`p_beta(v, h) ∝ exp(-(1 - beta) term(v; b_A) - beta E(v, h))` (`energy`; the
+term of Bernoulli units is `-b_A'v`), which is the RBM itself at `beta = 1`
+and a model without interactions (biases `b_A`) at `beta = 0`. Random numbers
+come from a `draw` object with `uniform(shape)` and `normal(shape)`, so the
+same kernel runs with a `keras.random.SeedGenerator` (training) or with
+stateless seeds inside a compiled loop. The draws call TensorFlow's random
+kernels, which Keras does not expose.
 """
 
 import tensorflow as tf
