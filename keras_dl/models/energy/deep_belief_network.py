@@ -129,11 +129,10 @@ class DeepBeliefNetwork(BaseModel):
             encoder.layers[-1].set_weights([rbm.kernel.numpy(), rbm.hidden_bias.numpy()])
         decoder = keras.Sequential([keras.Input((self.rbms[-1].n_hidden,))], name=f"{name}_decoder")
         for rbm in reversed(self.rbms):
-            bottom = rbm is self.rbms[0]
-            activation = "linear" if bottom and rbm.visible == "gaussian" else "sigmoid"
-            decoder.add(
-                keras.layers.Dense(rbm.n_visible, activation=activation, name=f"decode_{rbm.name}")
-            )
+            # Each layer computes its RBM's E[v | h] from b + Wh (the layers above the
+            # bottom one have Bernoulli units).
+            decoder.add(keras.layers.Dense(rbm.n_visible, activation=rbm.visible_units.activation,
+                                           name=f"decode_{rbm.name}"))
             decoder.layers[-1].set_weights([rbm.kernel.numpy().T, rbm.visible_bias.numpy()])
         return Autoencoder(encoder, decoder, name=name)
 

@@ -2,43 +2,31 @@
 training (CD-k, PCD), sampling and annealed importance sampling share.
 
 The kernel samples from the tempered family of Salakhutdinov & Murray (2008),
-p_beta(v, h) ∝ exp((1 - beta) b_A'v - beta E(v, h)), which is the RBM itself at
-`beta = 1` and a model without interactions (biases `b_A`) at `beta = 0`.
-Random numbers come from a `draw` object with `uniform(shape)` and
-`normal(shape)`, so the same kernel runs with a `keras.random.SeedGenerator`
-(training) or with stateless seeds inside a compiled loop.
+`p_beta(v, h) ∝ exp(-(1 - beta) term(v; b_A) - beta E(v, h))` (`energy`; the
+term of Bernoulli units is `-b_A'v`), which is the RBM itself at `beta = 1`
+and a model without interactions (biases `b_A`) at `beta = 0`. Random numbers
+come from a `draw` object with `uniform(shape)` and `normal(shape)`, so the
+same kernel runs with a `keras.random.SeedGenerator` (training) or with
+stateless seeds inside a compiled loop. The draws call TensorFlow's random
+kernels, which Keras does not expose.
 """
-
-import collections
 
 import tensorflow as tf
 from keras import ops
 
-RBMWeights = collections.namedtuple("RBMWeights", "kernel visible_bias hidden_bias gaussian")
-RBMWeights.__doc__ = """The parameters of an RBM: `kernel` W, `visible_bias` b, `hidden_bias` c
-and whether the visible units are Gaussian (else Bernoulli)."""
-
-
-def hidden_preactivation(weights, v):
-    """c + v'W."""
-    return ops.matmul(v, weights.kernel) + weights.hidden_bias
+from keras_dl.models.energy.energy import hidden_preactivation, visible_preactivation
 
 
 def visible_mean(weights, h, beta=1.0, base_bias=None):
-    """E[v | h] under p_beta: sigmoid(beta (b + Wh) + (1 - beta) b_A) for Bernoulli
-    units, b + Wh for Gaussian units (which are only sampled at beta = 1)."""
-    preactivation = ops.matmul(h, ops.transpose(weights.kernel)) + weights.visible_bias
-    if weights.gaussian:
-        return preactivation
-    if base_bias is not None:
-        preactivation = beta * preactivation + (1.0 - beta) * base_bias
-    return ops.sigmoid(preactivation)
+    """E[v | h] under p_beta (`weights.units.mean` of b + Wh)."""
+    return weights.units.mean(visible_preactivation(weights, h), beta, base_bias)
 
 
 def sample_bernoulli(probabilities, draw):
     """Bernoulli states: `floor(u + p)` is 1 exactly when `u >= 1 - p`, with probability
-    `p` for `u` uniform in [0, 1) (two float operations, where TensorFlow's CPU kernels
-    for a comparison to booleans and a cast back take several times as long)."""
+    `p` for `u` uniform in [0, 1)."""
+    # Two float operations, where TensorFlow's CPU kernels for a comparison to booleans
+    # and a cast back take several times as long.
     return ops.floor(draw.uniform(ops.shape(probabilities)) + probabilities)
 
 
@@ -57,28 +45,30 @@ def gibbs_step(weights, v, draw, beta=1.0, base_bias=None):
     """
     hidden_probabilities = ops.sigmoid(beta * hidden_preactivation(weights, v))
     mean = visible_mean(weights, sample_bernoulli(hidden_probabilities, draw), beta, base_bias)
-    return sample_visible(weights, mean, draw), mean
+    return weights.units.sample(mean, draw), mean
 
 
-def sample_visible(weights, mean, draw):
-    """Visible states around E[v | h] = `mean`: Bernoulli, or unit-variance Gaussian."""
-    if weights.gaussian:
-        return mean + draw.normal(ops.shape(mean))
-    return sample_bernoulli(mean, draw)
+def gibbs_steps(weights, v, steps, draw):
+    """`steps` steps of `gibbs_step` from `v` (a Python loop, unrolled when traced);
+    returns the last visible states."""
+    for _ in range(steps):
+        v, _ = gibbs_step(weights, v, draw)
+    return v
 
 
 class SeededDraw:
     """Random numbers from a `keras.random.SeedGenerator` (stateful, for training).
 
-    Each draw runs TensorFlow's Philox generator (its CPU and GPU generator; XLA
-    on the CPU runs its automatic choice several times slower) keyed by the
-    generator's seed, on its own block of counters: the generator's draw number
-    is the high word of the 128-bit counter, so no two draws share a number. The
-    key and counter go to the generator's kernel directly (`tf.raw_ops`), where
-    `tf.random.stateless_uniform` would first scramble a seed into them with
-    twenty small operations per draw: most of what a small RBM step runs.
+    Each draw runs TensorFlow's Philox generator keyed by the generator's seed,
+    on its own block of counters: the generator's draw number is the high word
+    of the 128-bit counter, so no two draws share a number.
     """
 
+    # Philox is TensorFlow's CPU and GPU generator; XLA on the CPU runs its automatic
+    # choice several times slower. The key and counter go to the generator's kernel
+    # directly (`tf.raw_ops`), where `tf.random.stateless_uniform` would first scramble
+    # a seed into them with twenty small operations per draw: most of what a small RBM
+    # step runs.
     PHILOX = 1  # TensorFlow's `Algorithm.PHILOX`
 
     def __init__(self, seed_generator):
@@ -123,14 +113,12 @@ class StatelessDraw:
 
 
 def initial_visible_states(weights, num_chains, seed, base_bias=None):
-    """Chains' starting states: from the biases' independent model (Bernoulli(sigmoid(b_A)),
-    b_A = b by default) or N(b, I) for Gaussian units."""
-    draw = StatelessDraw(seed, -1)
-    shape = tf.stack([num_chains, tf.shape(weights.kernel)[0]])
-    if weights.gaussian:
-        return weights.visible_bias + draw.normal(shape)
+    """Chains' starting states, drawn from the model without hidden units whose biases are
+    `base_bias` (`b` by default): Bernoulli(sigmoid(b_A)), or N(b, I) for Gaussian units."""
     bias = weights.visible_bias if base_bias is None else base_bias
-    return sample_bernoulli(tf.broadcast_to(tf.sigmoid(bias), shape), draw)
+    shape = tf.stack([num_chains, tf.shape(weights.kernel)[0]])
+    units = weights.units
+    return units.sample(units.mean(tf.broadcast_to(bias, shape)), StatelessDraw(seed, -1))
 
 
 @tf.function(reduce_retracing=True)

@@ -1,11 +1,17 @@
 """The log partition function log Z of an RBM: exact enumeration, and annealed
-importance sampling (Neal 2001; Salakhutdinov & Murray, "On the Quantitative
-Analysis of Deep Belief Networks", ICML 2008)."""
+importance sampling (AIS).
+
+References: Neal, "Annealed Importance Sampling", Statistics and Computing
+2001; Salakhutdinov & Murray, "On the Quantitative Analysis of Deep Belief
+Networks", ICML 2008.
+"""
 
 import keras
 import numpy as np
 import tensorflow as tf
+from keras import ops
 
+from keras_dl.models.energy import energy
 from keras_dl.models.energy.gibbs import StatelessDraw, gibbs_step, initial_visible_states
 
 MAX_ENUMERATED_UNITS = 20
@@ -14,13 +20,58 @@ BETAS_PER_CALL = 1000
 
 
 def log_sum_over_binary_states(num_units, log_weight):
-    """log sum over all binary vectors of `num_units` units of exp(log_weight(states))."""
+    """log sum over all binary vectors of `num_units` units of exp(log_weight(states)).
+
+    Example:
+
+    >>> round(log_sum_over_binary_states(3, lambda states: ops.zeros(len(states))), 4)
+    2.0794
+    """
     partial = []
     for start in range(0, 2**num_units, ENUMERATION_BLOCK):
         indices = np.arange(start, min(start + ENUMERATION_BLOCK, 2**num_units))
         states = ((indices[:, None] >> np.arange(num_units)) & 1).astype("float32")
-        partial.append(float(tf.reduce_logsumexp(log_weight(tf.constant(states)))))
+        partial.append(float(ops.logsumexp(log_weight(ops.convert_to_tensor(states)))))
     return float(np.logaddexp.reduce(partial))
+
+
+def exact_log_partition(weights):
+    """log Z by enumerating the smaller layer (at most 20 units), or the hidden layer
+    when the visible units are not binary.
+
+    Summing out the other layer in closed form, log Z is the log-sum over the
+    enumerated states of `log_unnormalised_hidden_marginal(h)` or of `-F(v)`.
+    """
+    n_visible, n_hidden = (int(size) for size in weights.kernel.shape)
+    if not weights.units.binary or n_hidden <= n_visible:
+        if n_hidden > MAX_ENUMERATED_UNITS:
+            raise ValueError(
+                f"exact_log_partition() enumerates 2**n_hidden states and needs n_hidden <= "
+                f"{MAX_ENUMERATED_UNITS}, this RBM has n_hidden={n_hidden}"
+            )
+        return log_sum_over_binary_states(
+            n_hidden, lambda h: energy.log_unnormalised_hidden_marginal(weights, h)
+        )
+    if n_visible > MAX_ENUMERATED_UNITS:
+        raise ValueError(
+            f"exact_log_partition() needs n_hidden or n_visible <= {MAX_ENUMERATED_UNITS}, "
+            f"this RBM has n_visible={n_visible} and n_hidden={n_hidden}"
+        )
+    return log_sum_over_binary_states(n_visible, lambda v: -energy.free_energy(weights, v))
+
+
+def base_rate_biases(mean, count):
+    """The biases `b_A` of AIS's base-rate model: the log-odds of the data's mean
+    activations `mean` over `count` samples, smoothed as `(mean count + 0.05) /
+    (count + 0.1)` (zeros, the uniform model, without data: `count` 0).
+
+    Example:
+
+    >>> base_rate_biases(np.array([0.0, 0.5]), 0).tolist()
+    [0.0, 0.0]
+    """
+    smoothed = (np.clip(mean, 0.0, 1.0) * count + 0.05) / (count + 0.1)
+    return np.log(smoothed / (1.0 - smoothed)).astype("float32")
 
 
 def ais_inverse_temperatures(num_betas):
@@ -38,32 +89,36 @@ def ais_inverse_temperatures(num_betas):
     ).astype("float32")
 
 
-def log_tempered_marginal(weights, base_bias, v, beta):
-    """log p*_beta(v) = (1 - beta) b_A'v + beta b'v + sum_j softplus(beta (c_j + v'W_j)),
-    the unnormalised visible marginal of the tempered model (Bernoulli units)."""
-    return (
-        (1.0 - beta) * tf.linalg.matvec(v, base_bias)
-        + beta * tf.linalg.matvec(v, weights.visible_bias)
-        + tf.reduce_sum(tf.nn.softplus(beta * (tf.matmul(v, weights.kernel) + weights.hidden_bias)),
-                        axis=-1)
-    )
-
-
 @tf.function(reduce_retracing=True)
 def _anneal(weights, base_bias, betas, v, log_weights, seed, first_step):
     """Moves the chains, now at `betas[0]`, through `betas[1:]`, adding to the importance
     log-weights `log p*_k(v) - log p*_{k-1}(v)` before each transition."""
     for k in tf.range(1, tf.shape(betas)[0]):
-        log_weights += log_tempered_marginal(weights, base_bias, v, betas[k]) - (
-            log_tempered_marginal(weights, base_bias, v, betas[k - 1])
+        log_weights += energy.log_tempered_marginal(weights, base_bias, v, betas[k]) - (
+            energy.log_tempered_marginal(weights, base_bias, v, betas[k - 1])
         )
         v, _ = gibbs_step(weights, v, StatelessDraw(seed, first_step + k), betas[k], base_bias)
     return v, log_weights
 
 
 def annealed_importance_sampling(weights, base_bias, num_chains, num_betas, seed, verbose=0):
-    """Estimates log Z of a Bernoulli RBM by annealing from the base-rate model
-    p_A(v) ∝ exp(b_A'v), whose log Z_A = sum_i softplus(b_A,i) + n_hidden log 2.
+    """Estimates log Z of a Bernoulli RBM by annealed importance sampling.
+
+    The chains anneal from the base-rate model with no hidden interactions,
+    `p_A(v) ∝ exp(b_A'v)` (log Z_A = sum_i softplus(b_A,i) + n_hidden log 2),
+    to the RBM, through `p_k(v) ∝ exp((1 - beta_k) b_A'v) exp(-beta_k F(v))`
+    (`energy.log_tempered_marginal`), with a Gibbs transition at each of
+    `num_betas` inverse temperatures (`ais_inverse_temperatures`). `b_A` are
+    best the maximum-likelihood biases of the data's mean activations,
+    smoothed (`base_rate_biases`), as Salakhutdinov & Murray recommend.
+
+    Args:
+        weights: `RBMWeights` of binary visible units.
+        base_bias: `b_A`, `(n_visible,)`.
+        num_chains: the number of annealing runs.
+        num_betas: the number of inverse temperatures.
+        seed: int; the estimate is reproducible with it.
+        verbose: 0 or 1, a progress bar over the temperatures.
 
     Returns:
         `(log_z, low, high)`: the estimate log(Z_A mean(w)) and log(Z_A (mean(w) -/+

@@ -1,138 +1,78 @@
-"""The restricted Boltzmann machine, trained by contrastive divergence."""
+"""The restricted Boltzmann machine: its weights, training state and Keras plumbing. The
+mathematics is in `visible_units`, `energy`, `gibbs`, `contrastive_divergence`, `partition`."""
 
-import collections
+import functools
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from keras_dl.models.energy import gibbs as rbm_gibbs, partition as rbm_partition
-from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
+from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of
-from keras_dl.models.base.replicas import mean_over_replicas, sum_over_replicas
-from keras_dl.models.base.divergences import bernoulli_kl_divergence, bernoulli_kl_divergence_slope
-from keras_dl.models.energy.partition import MAX_ENUMERATED_UNITS
+from keras_dl.models.energy import contrastive_divergence as cd, partition, visible_units
+from keras_dl.models.energy import energy as rbm_energy, gibbs as rbm_gibbs
+from keras_dl.models.energy.compile_policy import ManyStepsPerCall
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
-VISIBLE_UNITS = ("bernoulli", "gaussian")
-# Steps per compiled call unless `compile` is told otherwise (one replica only).
-DEFAULT_STEPS_PER_EXECUTION = 32
-
-class ChainStatistics(collections.namedtuple(
-    "ChainStatistics", "visible preactivation hidden reconstruction num_data row_weights"
-)):
-    """What one CD-k/PCD update computes, data rows first: `visible` stacks the data
-    and the chains' ends `v_model`, `preactivation` and `hidden` are their `c + v'W`
-    and `P(h | v)`, `reconstruction` is the data's one-step reconstruction, `num_data`
-    the number of data rows and `row_weights` `-1 / B` for each of the `B` data rows
-    and `1 / M` for each of the `M` chains: the weights under which a sum over rows is
-    `mean(chains) - mean(data)`."""
-
-    __slots__ = ()
-
-    @property
-    def v_data(self):
-        return self.visible[: self.num_data]
-
-    @property
-    def v_model(self):
-        return self.visible[self.num_data:]
-
-    @property
-    def data_hidden(self):
-        return self.hidden[: self.num_data]
-
-    @classmethod
-    def from_rows(cls, visible, preactivation, hidden, reconstruction, num_data):
-        """The statistics of the stacked rows, with their weights."""
-        rows = ops.shape(visible)[0]
-        data_rows = ops.cast(num_data, "float32")
-        row_weights = ops.where(ops.arange(rows) < num_data, -1.0 / data_rows,
-                                1.0 / (ops.cast(rows, "float32") - data_rows))
-        return cls(visible, preactivation, hidden, reconstruction, num_data, row_weights)
-
-
-def sigmoid_derivative(probabilities):
-    """d sigmoid(x) / dx = p (1 - p), from p = sigmoid(x)."""
-    return probabilities * (1.0 - probabilities)
+# The constructor arguments that `get_config` saves, besides Keras' and the seed.
+CONFIG_NAMES = ("n_hidden", "visible", "cd_steps", "persistent", "num_persistent_chains",
+                "weight_decay", "sparsity_target", "sparsity_weight")
 
 
 @keras_dl_export("keras_dl.models.RBM")
-class RBM(BaseModel):
+class RBM(ManyStepsPerCall, BaseModel):
     """Restricted Boltzmann machine, P(v, h) = exp(-E(v, h)) / Z.
 
-    Energy with Bernoulli visible units, `E(v, h) = -b'v - c'h - v'Wh`; with
-    Gaussian visible units of unit variance (standardise the data),
-    `E(v, h) = ||v - b||^2 / 2 - c'h - v'Wh`. Hidden units are Bernoulli.
-    Summing out `h` gives the free energy
-    `F(v) = -b'v - sum_j softplus(c_j + v'W_j)` (Bernoulli; `||v - b||^2 / 2`
-    replaces `-b'v` for Gaussian), with `P(v) = exp(-F(v)) / Z`.
+    Energy `E(v, h) = -b'v - c'h - v'Wh` with Bernoulli visible units, and
+    `||v - b||^2 / 2 - c'h - v'Wh` with Gaussian ones of unit variance
+    (standardise the data); hidden units are Bernoulli. Summing out `h` gives
+    the free energy `F(v) = -b'v - sum_j softplus(c_j + v'W_j)` (Gaussian:
+    `||v - b||^2 / 2` replaces `-b'v`), with `P(v) = exp(-F(v)) / Z`.
 
-    Training (`compile(optimizer=...)` + `fit(x)`) follows the contrastive
-    divergence gradient: the model minimises the surrogate
-    `mean F(v_data) - mean F(stop_gradient(v_model))`, whose gradient is the
-    CD-k update (Hinton 2002), where `v_model` ends a `cd_steps`-step Gibbs
-    chain started at the data, or, with `persistent=True`, continues
-    `num_persistent_chains` chains kept across updates (PCD, Tieleman 2008;
-    the chains keep their hidden states, as scikit-learn's `BernoulliRBM` and
-    the deeplearning.net RBM tutorial do, so each update starts them with a
-    half-step `h -> v` and the data and the chains' new states share one
-    product to their hidden units).
-    `weight_decay` adds `weight_decay / 2 * ||W||^2`; `sparsity_target` adds
+    Training (`compile(optimizer=...)` + `fit(x)`) minimises the contrastive
+    divergence surrogate `mean F(v_data) - mean F(stop_gradient(v_model))`,
+    whose gradient is the CD-k update (Hinton 2002): `v_model` ends a
+    `cd_steps`-step Gibbs chain started at the data, or, with
+    `persistent=True`, continues `num_persistent_chains` chains kept across
+    updates (PCD, Tieleman 2008). `train_step` applies that gradient in
+    closed form (`contrastive_divergence`). `weight_decay` adds
+    `weight_decay / 2 * ||W||^2`; `sparsity_target` adds
     `sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v))` (Lee,
-    Ekanadham & Ng 2008). `train_step` applies the surrogate's gradient in
-    closed form (`contrastive_divergence_gradients`: both outer products as
-    one matrix product), so a CD-1 step costs scikit-learn's five products
-    and a PCD-1 step one more, for its log. Logs: `reconstruction_error`
-    (squared error, summed over visible units, of the one-step
-    reconstruction `E[v | h]` with `h` drawn from `P(h | v_data)`: the first
-    Gibbs step of CD-k) and `free_energy_gap` (`mean F(v_data) - mean
-    F(v_model)`, from the step's own products).
+    Ekanadham & Ng 2008). Logs: `reconstruction_error` (squared error, summed
+    over visible units, of the one-step reconstruction `E[v | h]`, `h` drawn
+    from `P(h | v_data)`) and `free_energy_gap` (`mean F(v_data) - mean
+    F(v_model)`).
 
-    A step of an RBM (batch 10 or 100, a few hundred hidden units) costs
-    less than Keras' own work per compiled call, so `compile` runs
-    `steps_per_execution=32` steps per call by default on one replica
-    (2.5-2.8x faster epochs at batch 10 on a 2-core CPU,
-    `benchmarks/RESULTS.md`; 1 under a multi-replica strategy, where Keras'
-    multi-step loop fails). Batch-level callbacks then run once per call,
-    numbered by its last step (a progress bar may show 32/30 before 30/30),
-    `keras.callbacks.TensorBoard(update_freq="batch")` writes one point per
-    call and `StopOnNonFinite` names the call's batches; pass
-    `steps_per_execution=1` to see every batch. The default is saved as the
-    default: a `.keras` file loaded under another strategy takes that
-    strategy's.
+    `compile` runs `steps_per_execution=32` steps per call by default on one
+    replica, 1 under a multi-replica strategy (batch-level callbacks then run
+    once per call; see `compile_policy.ManyStepsPerCall`); pass
+    `steps_per_execution=1` to see every batch.
 
-    Evaluation: `pseudo_log_likelihood` (exact, over all visible units),
-    `exact_log_partition` (enumeration), `log_partition` (annealed
-    importance sampling, Salakhutdinov & Murray 2008, from the base-rate
-    model of the data seen in training) and `log_likelihood`.
-
+    Evaluation: `pseudo_log_likelihood`, `exact_log_partition` (enumeration),
+    `log_partition` (annealed importance sampling) and `log_likelihood`.
     Bernoulli visible units take data in [0, 1]; `fit` refuses other values
     (e.g. uint8 pixels 0..255: divide by 255). The RBM computes in float32
     whatever the global dtype policy: its energies and partition functions
     are sums over hundreds of units, beyond half precision.
 
-    References: Hinton, "Training Products of Experts by Minimizing
-    Contrastive Divergence", Neural Computation 2002; Tieleman, "Training
-    Restricted Boltzmann Machines using Approximations to the Likelihood
-    Gradient", ICML 2008; Salakhutdinov & Murray, "On the Quantitative
-    Analysis of Deep Belief Networks", ICML 2008; Hinton, "A Practical Guide
-    to Training Restricted Boltzmann Machines", UTML TR 2010-003.
+    References: Hinton, "A Practical Guide to Training Restricted Boltzmann
+    Machines", UTML TR 2010-003; those of CD-k, PCD and AIS are in the modules
+    `contrastive_divergence` and `partition`.
 
     Args:
         n_hidden: positive int, the number of hidden units.
         visible: `"bernoulli"` (data in [0, 1]) or `"gaussian"` (unit variance).
         cd_steps: positive int, Gibbs steps per update (the k of CD-k).
         persistent: bool, persistent contrastive divergence.
-        num_persistent_chains: positive int, the chains kept with `persistent=True`.
         weight_decay: L2 coefficient on the weights, >= 0.
         sparsity_target: None, or the target mean hidden activation in (0, 1).
         sparsity_weight: weight of the sparsity penalty, >= 0.
         seed: optional int for the sampling.
+        num_persistent_chains: positive int, the chains kept with `persistent=True`.
         **kwargs: `keras.Model` arguments.
 
     Call arguments:
@@ -158,100 +98,62 @@ class RBM(BaseModel):
     undirected_logs = ("free_energy_gap",)
     accepts_compiled_loss = False
 
-    def __init__(
-        self,
-        n_hidden,
-        visible="bernoulli",
-        cd_steps=1,
-        persistent=False,
-        weight_decay=0.0,
-        sparsity_target=None,
-        sparsity_weight=0.0,
-        seed=None,
-        num_persistent_chains=100,
-        **kwargs,
-    ):
+    def __init__(self, n_hidden, visible="bernoulli", cd_steps=1, persistent=False,
+                 weight_decay=0.0, sparsity_target=None, sparsity_weight=0.0, seed=None,
+                 num_persistent_chains=100, **kwargs):
         kwargs.setdefault("dtype", "float32")
         super().__init__(seed=seed, **kwargs)
         self.n_hidden = validation.positive_int("n_hidden", n_hidden)
-        self.visible = validation.one_of("visible", visible, VISIBLE_UNITS)
+        self.visible_units = visible_units.get(visible)
+        self.visible = self.visible_units.name
         self.cd_steps = validation.positive_int("cd_steps", cd_steps)
         self.persistent = validation.boolean("persistent", persistent)
-        self.num_persistent_chains = validation.positive_int(
-            "num_persistent_chains", num_persistent_chains
-        )
+        self.num_persistent_chains = validation.positive_int("num_persistent_chains",
+                                                             num_persistent_chains)
         self.weight_decay = validation.non_negative_float("weight_decay", weight_decay)
         if sparsity_target is not None:
             sparsity_target = validation.proportion("sparsity_target", sparsity_target)
         self.sparsity_target = sparsity_target
         self.sparsity_weight = validation.non_negative_float("sparsity_weight", sparsity_weight)
+        # Read by `ManyStepsPerCall.get_compile_config`: an uncompiled RBM saves too.
         self._default_steps_per_execution = True
-
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, steps_per_execution=None,
-                **kwargs):
-        self._default_steps_per_execution = steps_per_execution is None
-        if steps_per_execution is None:
-            # Keras' multi-step loop fails under a multi-replica strategy (Keras 3.15,
-            # TensorFlow 2.21: "You must feed a value for placeholder tensor").
-            single = replicas.replicas_of(self) == 1
-            steps_per_execution = DEFAULT_STEPS_PER_EXECUTION if single else 1
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics,
-                        steps_per_execution=steps_per_execution, **kwargs)
-
-    def get_compile_config(self):
-        """Keras' compile config; a default `steps_per_execution` is saved as the default
-        (None), so that a model loaded under another strategy takes that strategy's."""
-        config = super().get_compile_config()
-        if config is not None and self._default_steps_per_execution:
-            config["steps_per_execution"] = None
-        return config
 
     def build(self, input_shape):
         if len(input_shape) != 2 or input_shape[-1] is None:
-            raise ValueError(
-                f"RBM expects inputs of shape (batch, n_visible), received: {tuple(input_shape)}"
-            )
+            raise ValueError("RBM expects inputs of shape (batch, n_visible), received: "
+                             f"{tuple(input_shape)}")
         self.n_visible = int(input_shape[-1])
         self.input_spec = keras.layers.InputSpec(ndim=2, axes={-1: self.n_visible})
+        # The weights' names and order are those of the saved files.
         self.kernel = self.add_weight(
-            name="kernel",
-            shape=(self.n_visible, self.n_hidden),
-            initializer=keras.initializers.RandomNormal(0.0, 0.01, seed=self.seed),
-        )
+            name="kernel", shape=(self.n_visible, self.n_hidden),
+            initializer=keras.initializers.RandomNormal(0.0, 0.01, seed=self.seed))
         self.visible_bias = self.add_weight(
-            name="visible_bias", shape=(self.n_visible,), initializer="zeros"
-        )
+            name="visible_bias", shape=(self.n_visible,), initializer="zeros")
         self.hidden_bias = self.add_weight(
-            name="hidden_bias", shape=(self.n_hidden,), initializer="zeros"
-        )
+            name="hidden_bias", shape=(self.n_hidden,), initializer="zeros")
         # Sums of the training data seen, for the base-rate model of `log_partition`; every
         # replica adds the global batch's sums (`_chain_statistics`).
-        self.seen_visible_sum = replicas.add_global_state(
-            self, "seen_visible_sum", (self.n_visible,)
-        )
-        self.seen_count = replicas.add_global_state(self, "seen_count", ())
+        state = functools.partial(replicas.add_global_state, self)
+        self.seen_visible_sum = state("seen_visible_sum", (self.n_visible,))
+        self.seen_count = state("seen_count", ())
         if self.persistent:
-            # The chains' hidden states (see `_persistent_chain_statistics`).
-            self.persistent_chains = replicas.add_global_state(
-                self, "persistent_chains", (self.num_persistent_chains, self.n_hidden)
-            )
-            self.persistent_chains_started = replicas.add_global_state(
-                self, "persistent_chains_started", ()
-            )
+            # The chains' hidden states (see `contrastive_divergence.pcd_chain_statistics`).
+            self.persistent_chains = state("persistent_chains",
+                                           (self.num_persistent_chains, self.n_hidden))
+            self.persistent_chains_started = state("persistent_chains_started", ())
         super().build(input_shape)
 
     def parameters(self):
-        """The current `rbm_gibbs.RBMWeights` (tensors)."""
-        return rbm_gibbs.RBMWeights(
-            ops.convert_to_tensor(self.kernel), ops.convert_to_tensor(self.visible_bias),
-            ops.convert_to_tensor(self.hidden_bias), self.visible == "gaussian",
-        )
+        """The current `energy.RBMWeights` (tensors)."""
+        variables = (self.kernel, self.visible_bias, self.hidden_bias)
+        return rbm_energy.RBMWeights(*map(ops.convert_to_tensor, variables), self.visible_units)
 
-    # The conditionals ----------------------------------------------------------
+    # Energies and inference ------------------------------------------------------
 
     def hidden_preactivation(self, v):
         """c + v'W."""
-        return rbm_gibbs.hidden_preactivation(self.parameters(), v)
+        return rbm_energy.hidden_preactivation(self.parameters(), v)
 
     def hidden_probabilities(self, v):
         """P(h_j = 1 | v) = sigmoid(c_j + v'W_j)."""
@@ -261,38 +163,17 @@ class RBM(BaseModel):
         """E[v | h]: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian)."""
         return rbm_gibbs.visible_mean(self.parameters(), h)
 
-    def _gibbs_steps(self, v, steps):
-        """`steps` steps v -> h -> v."""
-        draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        for _ in range(steps):
-            v, _ = rbm_gibbs.gibbs_step(self.parameters(), v, draw)
-        return v
-
-    # Energies ------------------------------------------------------------------
-
-    def _visible_term(self, v):
-        """-b'v (Bernoulli) or ||v - b||^2 / 2 (Gaussian), per sample."""
-        if self.visible == "gaussian":
-            return 0.5 * ops.sum(ops.square(v - self.visible_bias), axis=-1)
-        return -ops.matmul(v, self.visible_bias[:, None])[:, 0]
-
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
         v = self._visible_states(v, "free_energy")
-        return self._free_energy(v, self.hidden_preactivation(v))
-
-    def _free_energy(self, v, hidden_preactivation):
-        return self._visible_term(v) - ops.sum(ops.softplus(hidden_preactivation), axis=-1)
+        return rbm_energy.free_energy(self.parameters(), v)
 
     def energy(self, v, h):
         """E(v, h) = visible term - c'h - v'Wh, per sample."""
         v = self._visible_states(v, "energy")
         h = ops.convert_to_tensor(h, "float32")
         _require_states("energy", "h", h, self.n_hidden)
-        interaction = ops.sum(ops.matmul(v, self.kernel) * h, axis=-1)
-        return self._visible_term(v) - ops.sum(h * self.hidden_bias, axis=-1) - interaction
-
-    # Inference -------------------------------------------------------------------
+        return rbm_energy.energy(self.parameters(), v, h)
 
     def _visible_states(self, v, method):
         """`v` as float32 `(samples, n_visible)` (an unbuilt RBM builds for it), or a
@@ -316,16 +197,16 @@ class RBM(BaseModel):
 
     def gibbs(self, v, steps=1):
         """`steps` steps of block Gibbs sampling v -> h -> v from `v`; returns the last v."""
-        steps = validation.positive_int("steps", steps)
-        return self._gibbs_steps(self._visible_states(v, "gibbs"), steps)
+        steps, v = validation.positive_int("steps", steps), self._visible_states(v, "gibbs")
+        draw = rbm_gibbs.SeededDraw(self.seed_generator)
+        return rbm_gibbs.gibbs_steps(self.parameters(), v, steps, draw)
 
     def sample(self, num_samples, gibbs_steps=1000, seed=None):
         """Draws `num_samples` visible vectors by running Gibbs chains.
 
-        The chains start from Bernoulli(sigmoid(b)) (Bernoulli units) or
-        N(b, I) (Gaussian) and run `gibbs_steps` steps; the returned values
-        are E[v | h] of the last step (visible probabilities, less noisy to
-        look at than binary states). With a `seed` the result is reproducible.
+        The chains start from the biases' model (Bernoulli(sigmoid(b)) or N(b, I))
+        and run `gibbs_steps` steps; the returned values are E[v | h] of the last
+        step (less noisy to look at than states). Reproducible with a `seed`.
         """
         num_samples = validation.positive_int("num_samples", num_samples)
         gibbs_steps = validation.positive_int("gibbs_steps", gibbs_steps)
@@ -339,122 +220,51 @@ class RBM(BaseModel):
             seed = self.seed if self.seed is not None else np.random.SeedSequence().entropy
         return int(seed) % 2**31
 
-    def summary_images(self, num_images, seed=0, inputs=None):
-        """`{"rbm_filters": grid, "rbm_gibbs_samples": grid}`: the first `num_images`
-        columns of `W` and samples of 200-step Gibbs chains (for
-        `keras_dl.callbacks.ImageSampler`)."""
-        filters = keras.ops.convert_to_numpy(self.kernel).T[:num_images]
-        samples = keras.ops.convert_to_numpy(self.sample(num_images, gibbs_steps=200, seed=seed))
-        return {"rbm_filters": image_grid(as_images(filters)),
-                "rbm_gibbs_samples": image_grid(as_images(samples))}
-
-    # Training ----------------------------------------------------------------------
+    # Training --------------------------------------------------------------------
 
     def check_data(self, x, y):
         x = np.asarray(x)
         if x.ndim != 2:
             raise ValueError(f"RBM: `x` must have shape (samples, n_visible), received {x.shape}")
         if self.built and x.shape[1] != self.n_visible:
-            raise ValueError(
-                f"RBM: this RBM has n_visible={self.n_visible}, but `x` has {x.shape[1]} "
-                "features per sample"
-            )
+            raise ValueError(f"RBM: this RBM has n_visible={self.n_visible}, but `x` has "
+                             f"{x.shape[1]} features per sample")
         if x.dtype.kind not in "biuf":
             raise TypeError(f"RBM: `x` must hold numbers, received dtype {x.dtype}")
         if not np.all(np.isfinite(x)):
             raise ValueError("RBM: `x` holds NaN or infinite values")
-        if self.visible == "bernoulli" and (x.min() < 0 or x.max() > 1):
-            raise ValueError(
-                "RBM: Bernoulli visible units take values in [0, 1], but `x` holds values in "
-                f"[{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / 255) or use "
-                "visible='gaussian' for standardised real values"
-            )
+        self.visible_units.check_data(x)
 
     def _chain_statistics(self, v_data, training):
-        """One update's `ChainStatistics`: the end of the Gibbs chains (from the data for
-        CD-k, persistent for PCD), the data's one-step reconstruction, and the hidden
-        pre-activations and probabilities of both."""
+        """One update's `ChainStatistics` (CD-k, or PCD in training); records the data."""
         if training:
-            self.seen_visible_sum.assign_add(sum_over_replicas(ops.sum(v_data, axis=0)))
-            self.seen_count.assign_add(
-                sum_over_replicas(ops.cast(ops.shape(v_data)[0], "float32"))
-            )
+            rows = ops.cast(ops.shape(v_data)[0], "float32")
+            self.seen_visible_sum.assign_add(replicas.sum_over_replicas(ops.sum(v_data, axis=0)))
+            self.seen_count.assign_add(replicas.sum_over_replicas(rows))
         if training and self.persistent:
             return self._persistent_chain_statistics(v_data)
-        weights = self.parameters()
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        data_preactivation = rbm_gibbs.hidden_preactivation(weights, v_data)
-        data_hidden = ops.sigmoid(data_preactivation)
-        # The first Gibbs step from the data gives the reconstruction, E[v | h] with
-        # h drawn from P(h | v_data); CD-k continues its chain from there.
-        reconstruction = rbm_gibbs.visible_mean(
-            weights, rbm_gibbs.sample_bernoulli(data_hidden, draw)
-        )
-        v_model = rbm_gibbs.sample_visible(weights, reconstruction, draw)
-        for _ in range(self.cd_steps - 1):
-            v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
-        v_model = ops.stop_gradient(v_model)
-        model_preactivation = rbm_gibbs.hidden_preactivation(weights, v_model)
-        return ChainStatistics.from_rows(
-            ops.concatenate([v_data, v_model], axis=0),
-            ops.concatenate([data_preactivation, model_preactivation], axis=0),
-            ops.concatenate([data_hidden, ops.sigmoid(model_preactivation)], axis=0),
-            reconstruction,
-            ops.shape(v_data)[0],
-        )
+        return cd.cd_chain_statistics(self.parameters(), v_data, self.cd_steps, draw)
 
     def _persistent_chain_statistics(self, v_data):
-        """PCD: the chains keep their hidden states across updates (as scikit-learn's
-        BernoulliRBM and the deeplearning.net tutorial do), so the data and the chains'
-        new visible states share one product to their hidden units, whose draw gives
-        both the reconstruction's hidden states and the chains' next ones."""
-        weights = self.parameters()
-        draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        num_data = ops.shape(v_data)[0]
-        # The chains start from training samples on the first update.
-        chain_hidden = ops.cond(
-            self.persistent_chains_started > 0,
-            lambda: ops.convert_to_tensor(self.persistent_chains),
-            lambda: rbm_gibbs.sample_bernoulli(ops.sigmoid(rbm_gibbs.hidden_preactivation(
-                weights, ops.take(v_data, ops.arange(self.num_persistent_chains) % num_data,
-                                  axis=0))), draw),
+        """PCD's statistics; moves the persistent chains on."""
+        statistics, next_chains = cd.pcd_chain_statistics(
+            self.parameters(), v_data, self.cd_steps, rbm_gibbs.SeededDraw(self.seed_generator),
+            self.persistent_chains, self.persistent_chains_started,
         )
-        v_model = rbm_gibbs.sample_visible(
-            weights, rbm_gibbs.visible_mean(weights, chain_hidden), draw
-        )
-        for _ in range(self.cd_steps - 1):
-            v_model, _ = rbm_gibbs.gibbs_step(weights, v_model, draw)
-        visible = ops.concatenate([v_data, ops.stop_gradient(v_model)], axis=0)
-        preactivation = rbm_gibbs.hidden_preactivation(weights, visible)
-        hidden = ops.sigmoid(preactivation)
-        hidden_states = rbm_gibbs.sample_bernoulli(hidden, draw)
-        self.persistent_chains.assign(hidden_states[num_data:])
+        self.persistent_chains.assign(next_chains)
         self.persistent_chains_started.assign(1.0)
-        reconstruction = rbm_gibbs.visible_mean(weights, hidden_states[:num_data])
-        return ChainStatistics.from_rows(visible, preactivation, hidden, reconstruction, num_data)
+        return statistics
 
     def _logs(self, statistics):
         """The step's logs and compiled-metric predictions, from its own products."""
         residual = statistics.v_data - statistics.reconstruction
         error = ops.mean(ops.sum(ops.square(residual), axis=-1))
-        logs = {"reconstruction_error": error, "free_energy_gap": self._free_energy_gap(statistics)}
+        logs = {"reconstruction_error": error, "free_energy_gap": cd.free_energy_gap(statistics)}
         return logs, (statistics.v_data, statistics.reconstruction)
 
-    def _free_energy_gap(self, statistics):
-        """mean F(v_data) - mean F(v_model)."""
-        free_energy = self._free_energy(statistics.visible, statistics.preactivation)
-        return -ops.sum(statistics.row_weights * free_energy)
-
-    def _sparse(self):
-        return self.sparsity_target is not None and self.sparsity_weight > 0
-
-    def _sparsity_penalty(self, data_hidden):
-        """sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v)), or None."""
-        if not self._sparse():
-            return None
-        return self.sparsity_weight * bernoulli_kl_divergence(
-            self.sparsity_target, _mean_activation(data_hidden)
-        )
+    def _penalties(self):
+        return cd.Penalties(self.weight_decay, self.sparsity_target, self.sparsity_weight)
 
     def compute_objective(self, data, training):
         statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training)
@@ -462,76 +272,27 @@ class RBM(BaseModel):
         return self.surrogate_loss(statistics), logs, predictions
 
     def surrogate_loss(self, statistics):
-        """`mean F(v_data) - mean F(v_model)` plus the penalties: the loss whose gradient
-        `contrastive_divergence_gradients` gives in closed form."""
-        loss = self._free_energy_gap(statistics)
-        loss += 0.5 * self.weight_decay * ops.sum(ops.square(self.kernel))
-        penalty = self._sparsity_penalty(statistics.data_hidden)
-        return loss if penalty is None else loss + penalty
+        """`mean F(v_data) - mean F(v_model)` plus the penalties (`contrastive_divergence`)."""
+        return cd.surrogate_loss(statistics, self._penalties())
 
     def contrastive_divergence_gradients(self, statistics, scale=1.0):
-        """The gradients of `compute_objective`'s loss for `(kernel, visible_bias,
-        hidden_bias)`, in closed form, times `scale`.
-
-        With the rows' weights `w` (`-1 / B` for the `B` data rows, `1 / M` for
-        the `M` chains), `g = w P(h | v) + [s P(h | v_data) (1 - P(h | v_data)) / B; 0]`
-        (`s` the sparsity penalty's derivative in the mean activation, 0 without
-        it): `dW = [v_data; v_model]' g + weight_decay * W` (one product),
-        `db = w' [v_data; v_model] = mean v_model - mean v_data` (Bernoulli and
-        Gaussian units alike) and `dc = sum g`.
-        """
-        row_weights = scale * statistics.row_weights
-        preactivation_gradient = statistics.hidden * row_weights[:, None]
-        sparsity_slope = self._sparsity_slope(statistics.data_hidden)
-        if sparsity_slope is not None:
-            data_rows = ops.cast(statistics.num_data, "float32")
-            sparsity_gradient = (scale / data_rows) * sparsity_slope * sigmoid_derivative(
-                statistics.data_hidden)
-            preactivation_gradient += ops.concatenate(
-                [sparsity_gradient, ops.zeros_like(statistics.hidden[statistics.num_data:])],
-                axis=0,
-            )
-        kernel_gradient = ops.matmul(ops.transpose(statistics.visible), preactivation_gradient)
-        if self.weight_decay:
-            kernel_gradient += (scale * self.weight_decay) * self.kernel
-        visible_gradient = ops.matmul(row_weights[None, :], statistics.visible)[0]
-        return kernel_gradient, visible_gradient, ops.sum(preactivation_gradient, axis=0)
-
-    def _sparsity_slope(self, data_hidden):
-        """d penalty / d mean activation (through the clip of the divergence), or None."""
-        if not self._sparse():
-            return None
-        return self.sparsity_weight * bernoulli_kl_divergence_slope(
-            self.sparsity_target, _mean_activation(data_hidden)
-        )
+        """`surrogate_loss`'s gradients for `(kernel, visible_bias, hidden_bias)` in closed
+        form, times `scale` (`contrastive_divergence`)."""
+        return cd.contrastive_divergence_gradients(statistics, self._penalties(), scale)
 
     def train_step(self, data):
-        """One CD-k/PCD update, its gradients in closed form (no loss is differentiated).
-
-        The gradients are divided by the replicas in sync, as
-        `BaseModel.gradient_step` divides the loss, and go through the
-        optimizer's `scale_loss` (linear: a loss-scaling optimizer unscales them
-        again in `apply_gradients`).
-        """
+        """One CD-k/PCD update, its gradients in closed form (no loss is differentiated)."""
+        # Divided by the replicas in sync, as `BaseModel.gradient_step` divides the loss, and
+        # scaled by `scale_loss` (linear: a loss-scaling optimizer unscales them again).
         statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training=True)
-        gradients = self.contrastive_divergence_gradients(
-            statistics, scale=replicas.replica_share(1.0)
-        )
+        gradients = self.contrastive_divergence_gradients(statistics, replicas.replica_share(1.0))
         gradients = [self.optimizer.scale_loss(gradient) for gradient in gradients]
         self.optimizer.apply_gradients(
-            zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias])
-        )
+            zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias]))
         logs, predictions = self._logs(statistics)
         return self.finish_step(data, logs, predictions)
 
     # Likelihoods -----------------------------------------------------------------
-
-    def _require_bernoulli(self, method):
-        if self.visible != "bernoulli":
-            raise ValueError(
-                f"RBM.{method}() needs Bernoulli visible units, this RBM has "
-                f"visible='{self.visible}'"
-            )
 
     def pseudo_log_likelihood(self, v):
         """Exact pseudo-log-likelihood, sum_i log P(v_i | v_-i), averaged over samples.
@@ -539,83 +300,33 @@ class RBM(BaseModel):
         Uses P(v_i | v_-i) = sigmoid(F(v with v_i flipped) - F(v)) for every
         visible unit (not a random one), on binarised inputs (>= 0.5 -> 1).
         """
-        self._require_bernoulli("pseudo_log_likelihood")
+        self.visible_units.require_binary("pseudo_log_likelihood")
         v = np.asarray(self._visible_states(v, "pseudo_log_likelihood")) >= 0.5
         if len(v) == 0:
             raise ValueError(
                 f"RBM.pseudo_log_likelihood(): `v` must have shape (samples >= 1, "
                 f"{self.n_visible}), received {v.shape}"
             )
-        per_block = max(1, (2**26) // (self.n_visible * self.n_hidden))
-        totals = [
-            float(ops.sum(self._pseudo_log_likelihoods(tf.constant(v[start:start + per_block],
-                                                                   tf.float32))))
+        weights, per_block = self.parameters(), max(1, 2**26 // (self.n_visible * self.n_hidden))
+        return sum(
+            float(ops.sum(rbm_energy.log_pseudo_likelihood(
+                weights, ops.convert_to_tensor(v[start:start + per_block], "float32"))))
             for start in range(0, len(v), per_block)
-        ]
-        return sum(totals) / len(v)
-
-    def _pseudo_log_likelihoods(self, v):
-        """sum_i log sigmoid(F(v^(i)) - F(v)) per sample, v^(i) = v with unit i flipped."""
-        preactivation = self.hidden_preactivation(v)  # (batch, hidden)
-        flips = 1.0 - 2.0 * v  # +1 where v_i = 0, -1 where v_i = 1
-        flipped = preactivation[:, None, :] + flips[:, :, None] * self.kernel[None, :, :]
-        softplus_change = ops.sum(ops.softplus(flipped), axis=-1) - ops.sum(
-            ops.softplus(preactivation), axis=-1
-        )[:, None]
-        # F(v^(i)) - F(v) = -b_i * flip_i - (change of the softplus sum).
-        free_energy_change = -self.visible_bias[None, :] * flips - softplus_change
-        return ops.sum(ops.log_sigmoid(free_energy_change), axis=-1)
+        ) / len(v)
 
     def exact_log_partition(self):
         """log Z by enumerating the smaller layer (at most 20 units; Gaussian: the hidden
         layer)."""
-        if self.visible == "gaussian" or self.n_hidden <= self.n_visible:
-            if self.n_hidden > MAX_ENUMERATED_UNITS:
-                raise ValueError(
-                    f"exact_log_partition() enumerates 2**n_hidden states and needs n_hidden <= "
-                    f"{MAX_ENUMERATED_UNITS}, this RBM has n_hidden={self.n_hidden}"
-                )
-            return rbm_partition.log_sum_over_binary_states(
-                self.n_hidden, self._log_unnormalised_hidden_marginal
-            )
-        if self.n_visible > MAX_ENUMERATED_UNITS:
-            raise ValueError(
-                f"exact_log_partition() needs n_hidden or n_visible <= {MAX_ENUMERATED_UNITS}, "
-                f"this RBM has n_visible={self.n_visible} and n_hidden={self.n_hidden}"
-            )
-        return rbm_partition.log_sum_over_binary_states(
-            self.n_visible, lambda v: -self.free_energy(v)
-        )
-
-    def _log_unnormalised_hidden_marginal(self, h):
-        """log sum_v exp(-E(v, h)), per hidden configuration."""
-        weighted = ops.matmul(h, ops.transpose(self.kernel))
-        hidden_term = ops.sum(h * self.hidden_bias, axis=-1)
-        if self.visible == "bernoulli":
-            return hidden_term + ops.sum(ops.softplus(weighted + self.visible_bias), axis=-1)
-        # Gaussian: integral of exp(-||v - b||^2 / 2 + v'Wh) dv
-        #   = (2 pi)^(n/2) exp(b'Wh + ||Wh||^2 / 2).
-        return (
-            hidden_term
-            + ops.sum(weighted * self.visible_bias, axis=-1)
-            + 0.5 * ops.sum(ops.square(weighted), axis=-1)
-            + 0.5 * self.n_visible * np.log(2 * np.pi)
-        )
+        return partition.exact_log_partition(self.parameters())
 
     def log_partition(self, num_chains=100, num_betas=10000, seed=None, data=None, verbose=0,
                       return_interval=False):
         """Estimates log Z by annealed importance sampling (Salakhutdinov & Murray 2008).
 
-        The chains anneal from a base-rate model with no hidden interactions,
-        `p_A(v) ∝ exp(b_A'v)`, to this RBM, through
-        `p_k(v) ∝ exp((1 - beta_k) b_A'v) * exp(-beta_k F_B(v))`, with Gibbs
-        transitions at each of `num_betas` inverse temperatures (spaced as in
-        the paper: 5% of them up to 0.5, 30% up to 0.9, the rest up to 1).
-        `b_A` are the maximum-likelihood biases of the data's mean activations
-        (smoothed), as the paper recommends: those of `data` when given, else
-        those of the data this RBM saw in training (recorded by `fit` and saved
-        with the weights). An RBM that has seen no data anneals from the
-        uniform model, which needs far more betas for the same accuracy.
+        The chains anneal from the base-rate model of the mean activations of
+        `data`, or else of the data this RBM saw in training (recorded by `fit`,
+        saved with the weights; `partition.annealed_importance_sampling`). An RBM
+        that saw no data anneals from the uniform model, which needs far more betas.
 
         Args:
             num_chains: positive int, the number of annealing runs.
@@ -630,26 +341,20 @@ class RBM(BaseModel):
             The estimate of log Z (a float), or `(estimate, (low, high))` with
             `return_interval=True`.
         """
-        self._require_bernoulli("log_partition")
+        self.visible_units.require_binary("log_partition")
         num_chains = validation.positive_int("num_chains", num_chains)
         num_betas = validation.positive_int("num_betas", num_betas)
-        estimate, low, high = rbm_partition.annealed_importance_sampling(
-            self.parameters(), self._base_rate_biases(data), num_chains, num_betas,
-            self._seed_or_default(seed), verbose,
-        )
-        return (float(estimate), (float(low), float(high))) if return_interval else float(estimate)
-
-    def _base_rate_biases(self, data):
         if data is not None:
             data = np.asarray(data, "float32")
             mean, count = data.mean(axis=0), len(data)
         else:
             count = float(self.seen_count.numpy())
-            if count == 0:
-                return np.zeros(self.n_visible, "float32")
-            mean = self.seen_visible_sum.numpy() / count
-        smoothed = (np.clip(mean, 0.0, 1.0) * count + 0.05) / (count + 0.1)
-        return np.log(smoothed / (1.0 - smoothed)).astype("float32")
+            mean = self.seen_visible_sum.numpy() / max(count, 1.0)
+        estimate, low, high = partition.annealed_importance_sampling(
+            self.parameters(), partition.base_rate_biases(mean, count), num_chains, num_betas,
+            self._seed_or_default(seed), verbose,
+        )
+        return (float(estimate), (float(low), float(high))) if return_interval else float(estimate)
 
     def log_likelihood(self, v, log_z=None):
         """Mean log P(v) = -F(v) - log Z over the samples `v`.
@@ -658,32 +363,25 @@ class RBM(BaseModel):
         units, else to `log_partition()`.
         """
         if log_z is None:
-            if min(self.n_hidden, self.n_visible) <= MAX_ENUMERATED_UNITS:
-                log_z = self.exact_log_partition()
-            else:
-                log_z = self.log_partition()
+            exact = min(self.n_hidden, self.n_visible) <= partition.MAX_ENUMERATED_UNITS
+            log_z = self.exact_log_partition() if exact else self.log_partition()
         return float(ops.mean(-self.free_energy(v))) - log_z
 
-    # Saving and export -----------------------------------------------------------
+    # Saving, export and pictures -------------------------------------------------
 
     def get_config(self):
-        config = super().get_config()
-        config.update(
-            {
-                "n_hidden": self.n_hidden,
-                "visible": self.visible,
-                "cd_steps": self.cd_steps,
-                "persistent": self.persistent,
-                "num_persistent_chains": self.num_persistent_chains,
-                "weight_decay": self.weight_decay,
-                "sparsity_target": self.sparsity_target,
-                "sparsity_weight": self.sparsity_weight,
-            }
-        )
-        return config
+        return {**super().get_config(), **{name: getattr(self, name) for name in CONFIG_NAMES}}
 
     def export_endpoints(self):
         return {"reconstruct": (lambda v: self.reconstruct(v), [self.serving_signature()])}
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"rbm_filters": grid, "rbm_gibbs_samples": grid}` for `ImageSampler`: the
+        first `num_images` columns of `W` and samples of 200-step Gibbs chains."""
+        filters = keras.ops.convert_to_numpy(self.kernel).T[:num_images]
+        samples = keras.ops.convert_to_numpy(self.sample(num_images, gibbs_steps=200, seed=seed))
+        return {"rbm_filters": image_grid(as_images(filters)),
+                "rbm_gibbs_samples": image_grid(as_images(samples))}
 
 
 def _require_states(method, name, states, units):
@@ -694,8 +392,3 @@ def _require_states(method, name, states, units):
             f"RBM.{method}(): `{name}` must have shape (samples, {units or 'units'}), "
             f"received {tuple(states.shape)}"
         )
-
-
-def _mean_activation(hidden_probabilities):
-    """rho_hat_j, the mean of P(h_j = 1 | v) over the global batch (all replicas)."""
-    return mean_over_replicas(ops.mean(hidden_probabilities, axis=0))
