@@ -45,6 +45,9 @@ class DeepBeliefNetwork(BaseModel):
     (8, 8)
     """
 
+    serving_input_name = "visible"
+    serving_output_name = "hidden_probabilities"
+
     def __init__(self, hidden_units, name="deep_belief_network", **rbm_kwargs):
         super().__init__(name=name)
         self.hidden_units = validation.positive_int_sequence("hidden_units", hidden_units)

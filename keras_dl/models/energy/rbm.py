@@ -11,8 +11,11 @@ from keras import ops
 from keras_dl.models.base import replicas
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of
-from keras_dl.models.energy import contrastive_divergence as cd, partition, visible_units
-from keras_dl.models.energy import energy as rbm_energy, gibbs as rbm_gibbs
+from keras_dl.models.base.endpoints import Endpoint
+from keras_dl.models.energy import contrastive_divergence as cd
+from keras_dl.models.energy import energy as rbm_energy
+from keras_dl.models.energy import gibbs as rbm_gibbs
+from keras_dl.models.energy import partition, visible_units
 from keras_dl.models.energy.compile_policy import ManyStepsPerCall
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -93,6 +96,8 @@ class RBM(ManyStepsPerCall, BaseModel):
     (4, 3)
     """
 
+    serving_input_name = "visible"
+    serving_output_name = "hidden_probabilities"
     tracker_names = ("reconstruction_error", "free_energy_gap")
     # The gap between the data's and the model's free energies has no better direction.
     undirected_logs = ("free_energy_gap",)
@@ -373,7 +378,8 @@ class RBM(ManyStepsPerCall, BaseModel):
         return {**super().get_config(), **{name: getattr(self, name) for name in CONFIG_NAMES}}
 
     def export_endpoints(self):
-        return {"reconstruct": (lambda v: self.reconstruct(v), [self.serving_signature()])}
+        return {"reconstruct": Endpoint(lambda v: self.reconstruct(v), "reconstructions",
+                                        [[self.serving_signature()]])}
 
     def summary_images(self, num_images, seed=0, inputs=None):
         """`{"rbm_filters": grid, "rbm_gibbs_samples": grid}` for `ImageSampler`: the

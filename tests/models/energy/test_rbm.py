@@ -12,6 +12,8 @@ from keras_dl.datasets import load_idx
 from keras_dl.models import RBM
 from keras_dl.testing import assert_clear_error
 from keras_dl.testing.model_checks import two_replica_strategy
+from keras_dl.testing.platform_checks import platform_test
+
 
 MNIST_DIR = os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "..", "shared", "data", "mnist"
@@ -298,3 +300,5 @@ def test_cd_training_on_mnist_improves_reconstruction(binary_mnist):
     assert after < 0.5 * before
     assert rbm.pseudo_log_likelihood(held_out[:300]) > pll_before
 
+
+test_platform = platform_test("RBM", "RBM-persistent", "RBM-gaussian")
