@@ -38,25 +38,33 @@ generate_request: what `generate` (and its endpoint) takes for two samples, for
 """
 
 
-def _binary(samples, seed=0):
-    return (np.random.default_rng(seed).uniform(size=(samples, FEATURES)) > 0.5).astype("float32")
+def binary_data(samples, features=FEATURES, seed=0):
+    """`(samples, features)` float32 zeros and ones, each with probability 1/2."""
+    return (np.random.default_rng(seed).uniform(size=(samples, features)) > 0.5).astype("float32")
 
 
-def _dense(inputs, units, activation=None, name=None):
+def compiled(model, optimizer="adam", **kwargs):
+    """`model` after `model.compile(optimizer, **kwargs)`."""
+    model.compile(optimizer=optimizer, **kwargs)
+    return model
+
+
+def dense_network(inputs, units, activation=None, name=None):
+    """A one-layer `Sequential` from `inputs` features to `units`."""
     return keras.Sequential(
         [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)], name=name
     )
 
 
 def _autoencoder(cls, code=4, **kwargs):
-    encoder = _dense(FEATURES, code, "sigmoid", name="encoder")
-    decoder = _dense(code, FEATURES, "sigmoid", name="decoder")
+    encoder = dense_network(FEATURES, code, "sigmoid", name="encoder")
+    decoder = dense_network(code, FEATURES, "sigmoid", name="decoder")
     return cls(encoder, decoder, **kwargs)
 
 
 def _vae():
-    encoder = _dense(FEATURES, 4, name="encoder")
-    decoder = _dense(2, FEATURES, "sigmoid", name="decoder")
+    encoder = dense_network(FEATURES, 4, name="encoder")
+    decoder = dense_network(2, FEATURES, "sigmoid", name="decoder")
     return models.VariationalAutoencoder(encoder, decoder, latent_dim=2, seed=1)
 
 
@@ -89,6 +97,30 @@ def _conditional_gan():
     discriminator = keras.Model([x, label], keras.layers.Dense(1)(hidden), name="discriminator")
     return models.ConditionalGAN(generator, discriminator, latent_dim=3, num_classes=3, seed=1)
 
+def one_dimensional_conditional_networks():
+    """A generator from `[z (4 values), label]` to one value and a discriminator from
+    `[value, label]` to one logit, for two labels (embedded): small enough to learn
+    label-dependent means in seconds."""
+    z, labels = keras.Input((4,)), keras.Input((1,), dtype="int32")
+    embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(labels))
+    hidden = keras.layers.Dense(32, activation="relu")(keras.layers.Concatenate()([z, embedded]))
+    generator = keras.Model(
+        [z, labels],
+        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(hidden)),
+        name="generator",
+    )
+    x, d_labels = keras.Input((1,)), keras.Input((1,), dtype="int32")
+    d_embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(d_labels))
+    d_hidden = keras.layers.Dense(32, activation="relu")(
+        keras.layers.Concatenate()([x, d_embedded])
+    )
+    discriminator = keras.Model(
+        [x, d_labels],
+        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(d_hidden)),
+        name="discriminator",
+    )
+    return generator, discriminator
+
 
 def _latent(x, y):
     return np.random.default_rng(2).normal(size=(len(x), 3)).astype("float32")
@@ -103,20 +135,20 @@ def _source(x, y):
 
 
 def _labelled(samples):
-    x = _binary(samples)
+    x = binary_data(samples)
     return x, (x[:, 0] + 2 * x[:, 1]).astype("int32") % 3
 
 
 def _domains(samples):
     x_source, y_source = _labelled(samples)
-    x_target = np.clip(_binary(samples, seed=1) * 0.8 + 0.1, 0.0, 1.0).astype("float32")
+    x_target = np.clip(binary_data(samples, seed=1) * 0.8 + 0.1, 0.0, 1.0).astype("float32")
     return (x_source, x_target), y_source
 
 
 def _domain_adversarial():
-    features = _dense(FEATURES, 8, "relu", name="features")
-    labels = _dense(8, 3, "softmax", name="labels")
-    domains = _dense(8, 1, name="domains")
+    features = dense_network(FEATURES, 8, "relu", name="features")
+    labels = dense_network(8, 3, "softmax", name="labels")
+    domains = dense_network(8, 1, name="domains")
     return models.DomainAdversarialModel(features, labels, domains, lambda_=0.5)
 
 
@@ -138,7 +170,7 @@ _AUTOENCODER_ENDPOINTS = ("encode",)
 
 
 def _unlabelled(samples):
-    return _binary(samples), None
+    return binary_data(samples), None
 
 
 CASES = {

@@ -6,28 +6,14 @@ import pytest
 
 from keras_dl import callbacks, models
 from keras_dl.testing import assert_clear_error
-
+from keras_dl.testing.platform_cases import binary_data, compiled
+from keras_dl.testing.platform_cases import dense_network as dense
 
 FEATURES = 8
 
 
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
-
-
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
-
-
 def autoencoder(cls=models.Autoencoder, **kwargs):
     return cls(dense(FEATURES, 3, "sigmoid"), dense(3, FEATURES, "sigmoid"), **kwargs)
-
-
-def compiled(model, **kwargs):
-    model.compile(optimizer="adam", **kwargs)
-    return model
 
 
 def image_sampler_on(model, x, y=None):
@@ -57,7 +43,7 @@ BAD_INPUTS = {
         "summary_images",
     ),
     "sampler autoencoder without inputs": (
-        lambda: image_sampler_on(compiled(autoencoder()), binary()),
+        lambda: image_sampler_on(compiled(autoencoder()), binary_data(16, FEATURES)),
         ValueError,
         "inputs",
     ),

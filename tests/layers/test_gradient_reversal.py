@@ -1,8 +1,8 @@
 
-from keras.src import testing
 import numpy as np
 import pytest
 import tensorflow as tf
+from keras.src import testing
 
 from keras_dl.layers import GradientReversal
 

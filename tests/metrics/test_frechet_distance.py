@@ -1,8 +1,8 @@
 
-from scipy import linalg
 import keras
 import numpy as np
 import pytest
+from scipy import linalg
 
 from keras_dl import metrics
 from keras_dl.metrics import FrechetDistance

@@ -24,7 +24,6 @@ import pytest
 from keras_dl import models
 from keras_dl.testing.platform_cases import CASES
 
-
 KINDS = sorted(CASES)
 TESTS = os.path.dirname(os.path.dirname(__file__))
 WORKER = os.path.join(os.path.dirname(__file__), "platform_worker.py")

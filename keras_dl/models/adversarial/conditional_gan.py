@@ -5,9 +5,9 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_dl.models.adversarial.gan import GAN
 from keras_dl.models.base.batch_utils import tensor_specs
 from keras_dl.models.base.endpoints import Endpoint, scalar_spec
-from keras_dl.models.adversarial.gan import GAN
 from keras_dl.models.base.heads import head_logits
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export

@@ -4,8 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
+from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
 from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.utils import validation

@@ -3,8 +3,8 @@
 from keras import ops
 
 from keras_dl.models.autoencoders.autoencoder import Autoencoder
-from keras_dl.models.base.replicas import mean_over_replicas
 from keras_dl.models.base.divergences import bernoulli_kl_divergence
+from keras_dl.models.base.replicas import mean_over_replicas
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 

@@ -6,8 +6,8 @@ from keras import ops
 
 from keras_dl.models.autoencoders.autoencoder import Autoencoder
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
-from keras_dl.models.base.endpoints import Endpoint, scalar_spec
 from keras_dl.models.base.divergences import gaussian_kl_divergence
+from keras_dl.models.base.endpoints import Endpoint, scalar_spec
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid

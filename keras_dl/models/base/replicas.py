@@ -15,8 +15,8 @@ update of one replica with the same global batch by:
 Outside a strategy, or with one replica, each of these is the identity.
 """
 
-from keras import ops
 import tensorflow as tf
+from keras import ops
 
 # Every replica assigns the same value (computed from global statistics): keep the first.
 GLOBAL_STATE_AGGREGATION = "only_first_replica"

@@ -4,8 +4,8 @@ import keras
 from keras import ops
 
 from keras_dl.layers import GradientReversal
-from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base import replicas
+from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import tensor_specs
 from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.models.base.heads import final_activation, head_logits

@@ -6,29 +6,9 @@ import pytest
 
 from keras_dl import models
 from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import binary_data, one_dimensional_conditional_networks
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
-
-
-def conditional_networks():
-    z, labels = keras.Input((4,)), keras.Input((1,), dtype="int32")
-    embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(labels))
-    hidden = keras.layers.Dense(32, activation="relu")(keras.layers.Concatenate()([z, embedded]))
-    generator = keras.Model(
-        [z, labels],
-        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(hidden)),
-        name="generator",
-    )
-    x, d_labels = keras.Input((1,)), keras.Input((1,), dtype="int32")
-    d_embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(d_labels))
-    d_hidden = keras.layers.Dense(32, activation="relu")(
-        keras.layers.Concatenate()([x, d_embedded])
-    )
-    discriminator = keras.Model(
-        [x, d_labels],
-        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(d_hidden)),
-        name="discriminator",
-    )
-    return generator, discriminator
 
 
 def test_conditional_gan_learns_label_dependent_means():
@@ -37,7 +17,7 @@ def test_conditional_gan_learns_label_dependent_means():
     data = (np.where(labels == 0, -3.0, 3.0) + 0.5 * rng.normal(size=4096)).astype("float32")[
         :, None
     ]
-    gan = models.ConditionalGAN(*conditional_networks(), latent_dim=4, num_classes=2, seed=0)
+    gan = models.ConditionalGAN(*one_dimensional_conditional_networks(), latent_dim=4, num_classes=2, seed=0)
     gan.compile(
         generator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
         discriminator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
@@ -49,16 +29,6 @@ def test_conditional_gan_learns_label_dependent_means():
 
 
 FEATURES = 8
-
-
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
-
-
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
 
 
 def conditional_gan():
@@ -78,7 +48,8 @@ def conditional_gan():
 
 
 def fit_conditional_gan(labels):
-    return conditional_gan().fit(binary(len(labels)), np.asarray(labels), epochs=1, verbose=0)
+    return conditional_gan().fit(binary_data(len(labels), FEATURES), np.asarray(labels),
+                                 epochs=1, verbose=0)
 
 
 BAD_INPUTS = {
@@ -102,7 +73,9 @@ BAD_INPUTS = {
         ValueError,
         "non-integer",
     ),
-    "cgan no labels": (lambda: conditional_gan().fit(binary(4), verbose=0), ValueError, "labels"),
+    "cgan no labels": (
+        lambda: conditional_gan().fit(binary_data(4, FEATURES), verbose=0), ValueError, "labels"
+    ),
     "cgan one-hot labels": (lambda: fit_conditional_gan(np.eye(3)[[0, 1, 2, 0]]), ValueError,
                             "shape (batch,)"),
     "cgan generate one-hot": (lambda: conditional_gan().generate(np.eye(3)[[0, 1]]), ValueError,

@@ -8,11 +8,13 @@ import tensorflow as tf
 
 from keras_dl import losses, models
 from keras_dl.testing import (
+    assert_clear_error,
     assert_export_matches,
     assert_keras_file_round_trip,
     two_replica_strategy,
 )
-from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import binary_data, one_dimensional_conditional_networks
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
 
 
@@ -31,27 +33,6 @@ def gaussian_gan(**kwargs):
     return models.GAN(
         mlp(4, 32, 1, "generator"), mlp(1, 32, 1, "discriminator"), latent_dim=4, seed=0, **kwargs
     )
-
-def conditional_networks():
-    z, labels = keras.Input((4,)), keras.Input((1,), dtype="int32")
-    embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(labels))
-    hidden = keras.layers.Dense(32, activation="relu")(keras.layers.Concatenate()([z, embedded]))
-    generator = keras.Model(
-        [z, labels],
-        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(hidden)),
-        name="generator",
-    )
-    x, d_labels = keras.Input((1,)), keras.Input((1,), dtype="int32")
-    d_embedded = keras.layers.Flatten()(keras.layers.Embedding(2, 4)(d_labels))
-    d_hidden = keras.layers.Dense(32, activation="relu")(
-        keras.layers.Concatenate()([x, d_embedded])
-    )
-    discriminator = keras.Model(
-        [x, d_labels],
-        keras.layers.Dense(1)(keras.layers.Dense(32, activation="relu")(d_hidden)),
-        name="discriminator",
-    )
-    return generator, discriminator
 
 
 def test_gan_learns_a_one_dimensional_gaussian():
@@ -130,7 +111,7 @@ def test_one_optimizer_passed_twice_is_cloned():
 def test_gans_save_resume_and_export(conditional, tmp_path):
     rng = np.random.default_rng(3)
     if conditional:
-        gan = models.ConditionalGAN(*conditional_networks(), latent_dim=4, num_classes=2, seed=0)
+        gan = models.ConditionalGAN(*one_dimensional_conditional_networks(), latent_dim=4, num_classes=2, seed=0)
         data = (rng.normal(size=(32, 1)).astype("float32"), rng.integers(0, 2, 32))
         z = [rng.normal(size=(6, 4)).astype("float32"), rng.integers(0, 2, 6).astype("int32")]
     else:
@@ -170,16 +151,6 @@ def test_gan_trains_under_mirrored_strategy():
 
 
 FEATURES = 8
-
-
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
-
-
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
 
 
 def gan(generator=None, discriminator=None, latent_dim=2, **kwargs):
@@ -226,7 +197,7 @@ BAD_INPUTS = {
     "gan compile loss": (lambda: gan().compile(loss="mse"), TypeError, "loss"),
     "gan compile metrics": (lambda: gan().compile(metrics=["mae"]), TypeError, "metrics"),
     "gan data shape": (
-        lambda: compiled_gan().fit(binary(features=5), verbose=0),
+        lambda: compiled_gan().fit(binary_data(16, 5), verbose=0),
         ValueError,
         "shape (8,)",
     ),
@@ -249,7 +220,7 @@ def test_bad_input_gets_a_clear_error(case):
 def test_gan_reads_a_sigmoid_discriminator_through_its_logits():
     logits_head, sigmoid_head = dense(FEATURES, 1), dense(FEATURES, 1, "sigmoid")
     sigmoid_head.set_weights(logits_head.get_weights())
-    samples = binary()
+    samples = binary_data(16, FEATURES)
     scores = [gan(discriminator=head).discriminate(samples, None) for head in (logits_head,
                                                                                 sigmoid_head)]
     np.testing.assert_allclose(scores[1], scores[0], rtol=1e-6)

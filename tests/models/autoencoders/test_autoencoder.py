@@ -7,16 +7,11 @@ import pytest
 
 from keras_dl import applications, models
 from keras_dl.datasets import load
-from keras_dl.testing import assert_clear_error
-from keras_dl.testing import assert_export_matches, assert_keras_file_round_trip
-from keras_dl.testing.platform_cases import CASES, compile_case
+from keras_dl.testing import assert_clear_error, assert_export_matches, assert_keras_file_round_trip
+from keras_dl.testing.platform_cases import CASES, binary_data, compile_case, compiled
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
 
-
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
 
 @pytest.fixture(scope="module")
 def digits():
@@ -87,17 +82,8 @@ def test_convolutional_autoencoder_with_argmax_unpooling(tmp_path):
 FEATURES = 8
 
 
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
-
-
 def autoencoder(cls=models.Autoencoder, **kwargs):
     return cls(dense(FEATURES, 3, "sigmoid"), dense(3, FEATURES, "sigmoid"), **kwargs)
-
-
-def compiled(model, **kwargs):
-    model.compile(optimizer="adam", **kwargs)
-    return model
 
 
 def with_nan_weight(model, x):
@@ -115,7 +101,7 @@ BAD_INPUTS = {
     ),
     "autoencoder binary cross-entropy object on negative values": (
         lambda: compiled(autoencoder(), loss=keras.losses.BinaryCrossentropy()).fit(
-            -binary(), verbose=0),
+            -binary_data(16, FEATURES), verbose=0),
         ValueError,
         "[0, 1]",
     ),
@@ -135,13 +121,13 @@ BAD_INPUTS = {
         "no samples",
     ),
     "autoencoder features": (
-        lambda: compiled(autoencoder()).fit(binary(features=5), verbose=0),
+        lambda: compiled(autoencoder()).fit(binary_data(16, 5), verbose=0),
         ValueError,
         "(None, 8)",
     ),
     "autoencoder nan weights": (
-        lambda: with_nan_weight(compiled(autoencoder()), binary()).fit(
-            binary(), epochs=1, verbose=0
+        lambda: with_nan_weight(compiled(autoencoder()), binary_data(16, FEATURES)).fit(
+            binary_data(16, FEATURES), epochs=1, verbose=0
         ),
         models.NonFiniteLossError,
         "non-finite",

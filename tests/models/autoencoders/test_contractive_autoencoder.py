@@ -1,18 +1,12 @@
 """ContractiveAutoencoder: the penalty against the closed form of Rifai et al. 2011."""
 
-import keras
 import numpy as np
 import pytest
 
 from keras_dl import models
 from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
-
-
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
 
 
 def test_contractive_penalty_matches_the_closed_form_for_a_sigmoid_layer():

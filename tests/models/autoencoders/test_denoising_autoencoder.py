@@ -1,18 +1,13 @@
 """DenoisingAutoencoder: corruption statistics, training only."""
 
-import keras
 import numpy as np
 import pytest
 
 from keras_dl import models
 from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import compiled
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
-
-
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
 
 
 @pytest.mark.parametrize(
@@ -49,11 +44,6 @@ FEATURES = 8
 
 def autoencoder(cls=models.Autoencoder, **kwargs):
     return cls(dense(FEATURES, 3, "sigmoid"), dense(3, FEATURES, "sigmoid"), **kwargs)
-
-
-def compiled(model, **kwargs):
-    model.compile(optimizer="adam", **kwargs)
-    return model
 
 
 BAD_INPUTS = {

@@ -1,14 +1,14 @@
 """PCA against scikit-learn; saving, export and evaluation."""
 
-from sklearn.decomposition import PCA as SklearnPCA
 import numpy as np
 import pytest
 import tensorflow as tf
+from sklearn.decomposition import PCA as SklearnPCA
 
 from keras_dl import models
 from keras_dl.datasets import load
-from keras_dl.testing import assert_clear_error
-from keras_dl.testing import assert_export_matches, assert_keras_file_round_trip
+from keras_dl.testing import assert_clear_error, assert_export_matches, assert_keras_file_round_trip
+from keras_dl.testing.platform_cases import binary_data
 from keras_dl.testing.platform_checks import platform_test
 
 
@@ -71,21 +71,12 @@ def test_pca_saves_exports_and_evaluates(tmp_path):
 FEATURES = 8
 
 
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
-
-
-def compiled(model, **kwargs):
-    model.compile(optimizer="adam", **kwargs)
-    return model
-
-
 def pca_fit(x, n_components=2):
     return models.PCA(n_components).fit(x, verbose=0)
 
 
 def nan_data():
-    x = binary()
+    x = binary_data(16, FEATURES)
     x[3, 2] = np.nan
     return x
 
@@ -93,15 +84,19 @@ def nan_data():
 BAD_INPUTS = {
     "pca components": (lambda: models.PCA(0), ValueError, "n_components"),
     "pca too many components": (
-        lambda: pca_fit(binary(), n_components=9),
+        lambda: pca_fit(binary_data(16, FEATURES), n_components=9),
         ValueError,
         "n_components",
     ),
-    "pca more components than samples": (lambda: pca_fit(binary(2), n_components=3), ValueError,
-                                         "number of samples 2"),
-    "pca not fitted": (lambda: models.PCA(2).encode(binary()), ValueError, "not fitted"),
+    "pca more components than samples": (
+        lambda: pca_fit(binary_data(2, FEATURES), n_components=3), ValueError,
+        "number of samples 2",
+    ),
+    "pca not fitted": (
+        lambda: models.PCA(2).encode(binary_data(16, FEATURES)), ValueError, "not fitted"
+    ),
     "pca nan": (lambda: pca_fit(nan_data()), ValueError, "NaN"),
-    "pca one sample": (lambda: pca_fit(binary(1)), ValueError, "samples >= 2"),
+    "pca one sample": (lambda: pca_fit(binary_data(1, FEATURES)), ValueError, "samples >= 2"),
     "pca no samples": (lambda: pca_fit(np.zeros((0, FEATURES))), ValueError, "samples >= 2"),
     "pca strings": (lambda: pca_fit(np.array([["a", "b"], ["c", "d"]])), TypeError, "numbers"),
     "pca empty dataset": (

@@ -1,18 +1,12 @@
 """SparseAutoencoder: the penalty is the KL divergence of Ng's notes."""
 
-import keras
 import numpy as np
 import pytest
 
 from keras_dl import models
 from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
-
-
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
 
 
 def test_sparsity_penalty_is_the_kl_divergence():

@@ -1,18 +1,13 @@
 """VariationalAutoencoder: its terms against NumPy, deterministic inference, generation."""
 
-import keras
 import numpy as np
 import pytest
 
 from keras_dl import models
 from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import compiled
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
-
-
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
 
 
 def test_vae_terms_inference_and_generation():
@@ -44,11 +39,6 @@ def test_vae_terms_inference_and_generation():
 
 
 FEATURES = 8
-
-
-def compiled(model, **kwargs):
-    model.compile(optimizer="adam", **kwargs)
-    return model
 
 
 def vae():

@@ -10,15 +10,6 @@ from keras_dl.models.domain_adaptation.conditioning import (
 )
 
 
-MODES = [
-    (None, False, 32),
-    ("multilinear", False, 64),
-    ("randomized", False, 16),
-    ("multilinear", True, 64),
-]
-MODE_IDS = ["dann", "cdan", "cdan_randomized", "cdan_e"]
-
-
 def test_multilinear_and_randomized_maps_match_numpy():
     rng = np.random.default_rng(0)
     f, g = rng.normal(size=(4, 3)).astype("float32"), rng.dirichlet(np.ones(5), 4).astype("float32")

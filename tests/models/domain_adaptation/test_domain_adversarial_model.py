@@ -7,11 +7,13 @@ import pytest
 
 from keras_dl import callbacks, datasets, models
 from keras_dl.testing import (
+    assert_clear_error,
     assert_export_matches,
     assert_keras_file_round_trip,
     two_replica_strategy,
 )
-from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import binary_data, compiled
+from keras_dl.testing.platform_cases import dense_network as dense
 from keras_dl.testing.platform_checks import platform_test
 
 
@@ -230,21 +232,6 @@ def test_fit_without_source_labels_is_refused():
 FEATURES = 8
 
 
-def dense(inputs, units, activation=None):
-    return keras.Sequential(
-        [keras.Input((inputs,)), keras.layers.Dense(units, activation=activation)]
-    )
-
-
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
-
-
-def compiled(model, **kwargs):
-    model.compile(optimizer="adam", **kwargs)
-    return model
-
-
 def domain_model(domain_classifier=None, **kwargs):
     return models.DomainAdversarialModel(
         dense(FEATURES, 4, "relu"),
@@ -275,7 +262,8 @@ BAD_INPUTS = {
         conditioning="multilinear"), ValueError, "one value per class"),
     "dann fit without labels": (lambda: compiled(domain_model(),
                                                  loss="sparse_categorical_crossentropy").fit(
-        (binary(), binary()), verbose=0), ValueError, "((x_source, x_target), y_source)"),
+        (binary_data(16, FEATURES), binary_data(16, FEATURES)), verbose=0), ValueError,
+        "((x_source, x_target), y_source)"),
 }
 
 
@@ -286,7 +274,7 @@ def test_bad_input_gets_a_clear_error(case):
 
 def test_domain_adversarial_model_without_loss_uses_the_head_s_cross_entropy():
     rng = np.random.default_rng(0)
-    data = ((binary(), binary()), rng.integers(0, 3, 16))
+    data = ((binary_data(16, FEATURES), binary_data(16, FEATURES)), rng.integers(0, 3, 16))
     weights = domain_model().get_weights()
     histories = []
     for loss in (None, "sparse_categorical_crossentropy"):

@@ -9,7 +9,8 @@ import tensorflow as tf
 from keras import ops
 
 from keras_dl.models import RBM
-from keras_dl.models.energy import contrastive_divergence as cd, energy, gibbs
+from keras_dl.models.energy import contrastive_divergence as cd
+from keras_dl.models.energy import energy, gibbs
 from keras_dl.models.energy.energy import RBMWeights
 
 PENALTIES = {

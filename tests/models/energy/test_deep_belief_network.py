@@ -7,12 +7,9 @@ import tensorflow as tf
 
 from keras_dl.models import DeepBeliefNetwork
 from keras_dl.testing import assert_clear_error
+from keras_dl.testing.platform_cases import binary_data
 
 FEATURES = 8
-
-
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
 
 
 def test_rbm_arguments_reach_every_layer_and_visible_the_bottom_one():
@@ -24,7 +21,7 @@ def test_rbm_arguments_reach_every_layer_and_visible_the_bottom_one():
 
 
 def test_each_layer_trains_on_the_probabilities_of_the_one_below():
-    x = binary()
+    x = binary_data(16, FEATURES)
     dbn = DeepBeliefNetwork([6, 3], seed=0)
     histories = dbn.pretrain(x, epochs=2, batch_size=4, optimizer=keras.optimizers.SGD(0.1))
     assert sorted(histories) == ["rbm_1", "rbm_2"]
@@ -42,7 +39,7 @@ def test_each_layer_trains_on_the_probabilities_of_the_one_below():
 @pytest.mark.parametrize("visible, bottom_activation", [("bernoulli", "sigmoid"),
                                                         ("gaussian", "linear")])
 def test_the_unrolled_autoencoder_starts_from_the_rbms(visible, bottom_activation):
-    x = binary()
+    x = binary_data(16, FEATURES)
     dbn = DeepBeliefNetwork([6, 3], visible=visible, seed=0)
     dbn.pretrain(x, epochs=1, batch_size=4)
     autoencoder = dbn.to_autoencoder()
@@ -65,7 +62,7 @@ BAD_INPUTS = {
     "dbn empty": (lambda: DeepBeliefNetwork([]), ValueError, "hidden_units"),
     "dbn pretrain dataset": (
         lambda: DeepBeliefNetwork([4]).pretrain(
-            tf.data.Dataset.from_tensor_slices(binary()).batch(4)),
+            tf.data.Dataset.from_tensor_slices(binary_data(16, FEATURES)).batch(4)),
         TypeError,
         "received a tf.data.Dataset",
     ),

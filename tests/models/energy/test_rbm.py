@@ -12,8 +12,8 @@ from keras_dl.datasets import load_idx
 from keras_dl.models import RBM
 from keras_dl.testing import assert_clear_error
 from keras_dl.testing.model_checks import two_replica_strategy
+from keras_dl.testing.platform_cases import binary_data
 from keras_dl.testing.platform_checks import platform_test
-
 
 MNIST_DIR = os.path.join(
     os.path.dirname(__file__), "..", "..", "..", "..", "shared", "data", "mnist"
@@ -115,9 +115,6 @@ def test_built_uncompiled_rbm_saves_and_keeps_its_weight_names(tmp_path):
     assert [weight.name for weight in loaded.weights] == [weight.name for weight in rbm.weights]
     np.testing.assert_array_equal(loaded.kernel.numpy(), rbm.kernel.numpy())
 
-def binary(samples=16, features=FEATURES):
-    return (np.random.default_rng(0).uniform(size=(samples, features)) > 0.5).astype("float32")
-
 
 def with_nan(x):
     x = x.copy()
@@ -179,9 +176,11 @@ BAD_INPUTS = {
         ValueError,
         "[0, 1]",
     ),
-    "rbm values above one": (lambda: fit_rbm(binary() * 2), ValueError, "values in [0.0, 2.0]"),
-    "rbm negative values": (lambda: fit_rbm(binary() - 1), ValueError, "[0, 1]"),
-    "rbm nan": (lambda: fit_rbm(with_nan(binary())), ValueError, "NaN"),
+    "rbm values above one": (
+        lambda: fit_rbm(binary_data(16, FEATURES) * 2), ValueError, "values in [0.0, 2.0]"
+    ),
+    "rbm negative values": (lambda: fit_rbm(binary_data(16, FEATURES) - 1), ValueError, "[0, 1]"),
+    "rbm nan": (lambda: fit_rbm(with_nan(binary_data(16, FEATURES))), ValueError, "NaN"),
     "rbm rank 3": (
         lambda: fit_rbm(np.zeros((4, 2, 4), "float32")),
         ValueError,
@@ -204,8 +203,10 @@ BAD_INPUTS = {
         ValueError,
         "empty dataset",
     ),
-    "rbm refit on other width": (lambda: fit_rbm_twice(binary(), binary(features=5)), ValueError,
-                                 "n_visible=8"),
+    "rbm refit on other width": (
+        lambda: fit_rbm_twice(binary_data(16, FEATURES), binary_data(16, 5)), ValueError,
+        "n_visible=8",
+    ),
     "rbm strings": (lambda: fit_rbm(np.array([["a"] * FEATURES])), TypeError, "numbers"),
     "rbm compiled loss": (
         lambda: RBM(4).compile(optimizer="sgd", loss="mse"),
@@ -229,21 +230,31 @@ BAD_INPUTS = {
         ValueError,
         "n_hidden <= 20",
     ),
-    "gibbs steps": (lambda: built_rbm().gibbs(binary(), steps=0), ValueError, "steps"),
-    "transform width": (lambda: built_rbm().transform(binary(features=5)), ValueError,
-                        "value 8"),
-    "reconstruct width": (lambda: built_rbm().reconstruct(binary(features=5)), ValueError,
-                          "value 8"),
-    "free_energy width": (lambda: built_rbm().free_energy(binary(features=5)), ValueError,
-                          "free_energy(): `v` must have shape (samples, 8)"),
+    "gibbs steps": (
+        lambda: built_rbm().gibbs(binary_data(16, FEATURES), steps=0), ValueError, "steps"
+    ),
+    "transform width": (lambda: built_rbm().transform(binary_data(16, 5)), ValueError,
+        "value 8",
+    ),
+    "reconstruct width": (lambda: built_rbm().reconstruct(binary_data(16, 5)), ValueError,
+        "value 8",
+    ),
+    "free_energy width": (lambda: built_rbm().free_energy(binary_data(16, 5)), ValueError,
+        "free_energy(): `v` must have shape (samples, 8)",
+    ),
     "free_energy rank 3": (lambda: built_rbm().free_energy(np.zeros((2, 2, 4))), ValueError,
-                           "`v` must have shape (samples, 8)"),
-    "energy hidden width": (lambda: built_rbm().energy(binary(2), np.zeros((2, 3))), ValueError,
-                            "`h` must have shape (samples, 4)"),
-    "gibbs width": (lambda: built_rbm().gibbs(binary(features=5)), ValueError,
-                    "gibbs(): `v` must have shape (samples, 8)"),
-    "pll width": (lambda: built_rbm().pseudo_log_likelihood(binary(features=5)), ValueError,
-                  "`v` must have shape (samples, 8)"),
+        "`v` must have shape (samples, 8)",
+    ),
+    "energy hidden width": (
+        lambda: built_rbm().energy(binary_data(2, FEATURES), np.zeros((2, 3))), ValueError,
+        "`h` must have shape (samples, 4)",
+    ),
+    "gibbs width": (lambda: built_rbm().gibbs(binary_data(16, 5)), ValueError,
+        "gibbs(): `v` must have shape (samples, 8)",
+    ),
+    "pll width": (lambda: built_rbm().pseudo_log_likelihood(binary_data(16, 5)), ValueError,
+        "`v` must have shape (samples, 8)",
+    ),
     "sample count": (lambda: built_rbm().sample(0), ValueError, "num_samples"),
     "sample steps": (lambda: built_rbm().sample(2, gibbs_steps=0), ValueError, "gibbs_steps"),
     "ais chains": (lambda: built_rbm().log_partition(num_chains=0), ValueError, "num_chains"),
