@@ -1,0 +1,119 @@
+"""The training step as Keras' JAX trainer calls it: `train_step(state, data) ->
+(logs, new_state)`, a pure function (jit-compiled unless `run_eagerly`) of the state
+`(trainable, non_trainable, optimizer, metrics)` variable values.
+
+The model's stateful step runs unchanged inside a `keras.StatelessScope` seeded with
+the state: reads see the state's values, assignments (optimizer updates, trackers and
+metrics, seed generators, moving statistics) are recorded in the scope, and the new
+state is read back from it. Gradients come from `jax.grad` over the values of the
+variables being trained (`gradient_step`); the optimizer's `apply` runs in the scope,
+like Keras' own `optimizer.stateless_apply`. Only `model.optimizer`'s variables travel
+in the state: a model with several optimizers exposes them all as one
+`OptimizerGroup` (`shared_optimizer`). Data parallelism is `keras.distribution`'s: the
+step sees the global batch, so no loss is divided by replicas here.
+"""
+
+import contextlib
+
+import keras
+from keras import ops
+
+from keras_dl.models.base.optimizer_group import OptimizerGroup
+from keras_dl.utils import backend_ops
+
+
+class Steps:
+    """`train_step`/`test_step` in the JAX trainer's stateless form."""
+
+    def train_step(self, state, data):
+        optimizer_variables = [] if self.optimizer is None else self.optimizer.variables
+        variables = (self.trainable_variables, self.non_trainable_variables,
+                     optimizer_variables, self.metrics_variables)
+        return run_stateless(variables, state, lambda: self.training_step(data))
+
+    def test_step(self, state, data):
+        variables = (self.trainable_variables, self.non_trainable_variables,
+                     self.metrics_variables)
+        return run_stateless(variables, state, lambda: self.evaluation_step(data))
+
+    def gradient_step(self, optimizer, variables, loss_fn):
+        """Minimises `loss_fn()` over `variables` with `optimizer`.
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            loss_fn: a function returning `(loss, aux)`: the scalar mean loss
+                of the batch and any auxiliary values to return.
+
+        Returns:
+            `(loss, aux)`, unscaled.
+        """
+        import jax
+
+        variables = list(variables)
+
+        def objective(values):
+            loss, aux = loss_fn()
+            loss = ops.cast(loss, "float32")
+            return optimizer.scale_loss(loss), (loss, aux)
+
+        gradients, (loss, aux) = backend_ops.jax_stateful_transform(
+            jax.grad, objective, [variable.value for variable in variables],
+            overrides=lambda values: zip(variables, values),
+        )
+        optimizer.apply(gradients, variables)
+        return loss, aux
+
+    def closed_form_gradient_step(self, optimizer, variables, gradients_fn):
+        """Applies gradients computed in closed form (no loss is differentiated).
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            gradients_fn: a function returning `(gradients, aux)`: the
+                gradients of the batch's mean loss, one per variable, and any
+                auxiliary values to return.
+
+        Returns:
+            `aux`. The gradients go through the optimizer's `scale_loss`
+            (linear: a loss-scaling optimizer unscales them again).
+        """
+        gradients, aux = gradients_fn()
+        optimizer.apply([optimizer.scale_loss(gradient) for gradient in gradients],
+                        list(variables))
+        return aux
+
+
+def run_stateless(variable_lists, value_lists, function):
+    """Runs the stateful `function()` in a `keras.StatelessScope` where each variable
+    of `variable_lists` holds its value of `value_lists`.
+
+    Returns:
+        `(function(), new_value_lists)`: the values of the same variables after
+        the assignments that `function` made.
+    """
+    mapping = []
+    for variables, values in zip(variable_lists, value_lists):
+        if len(variables) != len(values):
+            raise ValueError(
+                f"The JAX training state holds {len(values)} values for {len(variables)} "
+                "variables: the model created or dropped variables after fit() began"
+            )
+        mapping.extend(zip(variables, values))
+    with keras.StatelessScope(state_mapping=mapping) as scope:
+        outputs = function()
+    new_values = tuple(
+        [scope.get_current_value(variable) for variable in variables]
+        for variables in variable_lists
+    )
+    return outputs, new_values
+
+
+def variable_scope(model):
+    """No scope: `keras.distribution` lays variables out where they are created."""
+    return contextlib.nullcontext()
+
+
+def shared_optimizer(optimizers):
+    """The optimizers as one `OptimizerGroup`, whose variables travel in the state."""
+    return OptimizerGroup(optimizers)

@@ -1,0 +1,71 @@
+"""The training step as Keras' TensorFlow trainer calls it: `train_step(data) -> logs`,
+traced into a `tf.function` (with XLA under `jit_compile=True`, per replica under a
+`tf.distribute` strategy) that assigns variables in place."""
+
+from keras import ops
+
+from keras_dl.models.base import replicas
+from keras_dl.utils import keras_compat
+
+
+class Steps(keras_compat.MultiWorkerSymbolicBuild):
+    """`train_step`/`test_step` run the model's stateful steps as they are."""
+
+    def train_step(self, data):
+        return self.training_step(data)
+
+    def test_step(self, data):
+        return self.evaluation_step(data)
+
+    def gradient_step(self, optimizer, variables, loss_fn):
+        """Minimises `loss_fn()` over `variables` with `optimizer`.
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            loss_fn: a function returning `(loss, aux)`: the scalar mean loss
+                of this replica's batch and any auxiliary values to return.
+
+        Returns:
+            `(loss, aux)`, unscaled.
+        """
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss, aux = loss_fn()
+            loss = ops.cast(loss, "float32")
+            scaled = optimizer.scale_loss(replicas.replica_share(loss))
+        gradients = tape.gradient(scaled, variables)
+        optimizer.apply_gradients(zip(gradients, variables))
+        return loss, aux
+
+    def closed_form_gradient_step(self, optimizer, variables, gradients_fn):
+        """Applies gradients computed in closed form (no loss is differentiated).
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            gradients_fn: a function returning `(gradients, aux)`: the
+                gradients of the mean loss of this replica's batch, one per
+                variable, and any auxiliary values to return.
+
+        Returns:
+            `aux`. The gradients are divided by the replicas in sync (as
+            `gradient_step` divides the loss) and go through the optimizer's
+            `scale_loss` (linear: a loss-scaling optimizer unscales them again).
+        """
+        gradients, aux = gradients_fn()
+        gradients = [optimizer.scale_loss(replicas.replica_share(gradient))
+                     for gradient in gradients]
+        optimizer.apply_gradients(zip(gradients, variables))
+        return aux
+
+
+def variable_scope(model):
+    """The model's `tf.distribute` strategy scope, where Keras creates its variables."""
+    return model.distribute_strategy.scope()
+
+
+def shared_optimizer(optimizers):
+    """None: each optimizer assigns its variables in place, `model.optimizer` stays unset."""
+    return None

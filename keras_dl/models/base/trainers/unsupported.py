@@ -1,0 +1,23 @@
+"""The backends keras_dl's models do not train on yet (torch): every step says so."""
+
+import contextlib
+
+from keras_dl.utils.backend_ops import not_on_this_backend
+
+
+class Steps:
+    """`train_step`/`test_step` refuse, naming the backends that train keras_dl models."""
+
+    def _refuse(self, *args, **kwargs):
+        raise not_on_this_backend(f"Training or evaluating {type(self).__name__}",
+                                  "jax or KERAS_BACKEND=tensorflow")
+
+    train_step = test_step = gradient_step = closed_form_gradient_step = _refuse
+
+
+def variable_scope(model):
+    return contextlib.nullcontext()
+
+
+def shared_optimizer(optimizers):
+    return None
