@@ -186,3 +186,16 @@ class ForkedStatelessScope(keras.StatelessScope):
     def add_update(self, update):
         super().add_update(update)
         self.assigned[id(update[0])] = update[0]
+
+
+def sync_training_state(model):
+    """Lets a callback assign a model variable during `fit` on JAX.
+
+    Keras' JAX trainer keeps the model's state out of its variables during an
+    epoch and reads them again only after `JAXTrainer.jax_state_sync()`, which
+    writes the state back and sets `_jax_state_synced`; an assignment made
+    without it is lost at the next step. Call this before assigning. Other
+    backends assign variables in place: nothing to do.
+    """
+    if keras.backend.backend() == "jax" and getattr(model, "_jax_state", None):
+        model.jax_state_sync()

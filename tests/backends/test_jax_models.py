@@ -16,6 +16,7 @@ import keras
 import numpy as np
 import pytest
 
+from keras_dl import callbacks, models
 from keras_dl.models import GAN
 from keras_dl.testing import platform_checks
 from keras_dl.testing.platform_cases import CASES, compile_case, serving_inputs
@@ -136,3 +137,40 @@ def test_export_of_an_endpoint_with_an_optional_input_names_tensorflow(kind, tmp
     model.build_from_data(CASES[kind].data(8)[0])
     with pytest.raises(NotImplementedError, match="generate.*jax backend.*tensorflow"):
         model.export(os.path.join(tmp_path, kind), verbose=False)
+
+
+def test_the_gradient_reversal_schedule_reaches_the_jax_step():
+    case = CASES["DomainAdversarialModel"]
+    x, y = case.data(SAMPLES)
+    model = compile_case("DomainAdversarialModel", case.build())
+    scheduler = callbacks.GradientReversalScheduler(gamma=10.0)
+    fit(model, x, y, epochs=2, callbacks=[scheduler])
+    assert len(scheduler.history) == 4 and scheduler.history[-1] > 0.9
+    np.testing.assert_allclose(model.lambda_, scheduler.history[-1], rtol=1e-6)
+
+
+class TensorFlowFormStep(models.BaseModel):
+    tracker_names = ("loss",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = keras.layers.Dense(1)
+
+    def call(self, inputs):
+        return self.dense(inputs)
+
+    def train_step(self, data):
+        return {}
+
+
+def test_a_step_in_the_tensorflow_form_is_refused_by_name():
+    """As `RBM.train_step(data)` is until keras_dl.models.energy is ported."""
+    model = TensorFlowFormStep()
+    model.compile(optimizer="sgd")
+    with pytest.raises(NotImplementedError,
+                       match=r"TensorFlowFormStep.train_step\(data\).*jax backend.*tensorflow"):
+        model.fit(np.ones((4, 2), "float32"), verbose=0)
+    rbm = models.RBM(3)
+    rbm.compile(optimizer="sgd")
+    with pytest.raises(NotImplementedError, match=r"RBM.train_step\(data\)"):
+        rbm.fit(np.ones((4, 2), "float32"), verbose=0)

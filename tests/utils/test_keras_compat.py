@@ -99,3 +99,27 @@ def test_the_compiled_loss_is_left_to_the_first_step_on_tensorflow_only():
     keras_compat.build_compiled_metrics(model, lambda: (np.ones((1, 2), "float32"), model(x)))
     assert keras_compat.compiled_metrics(model).built
     assert model._compile_loss.built == (keras.backend.backend() != "tensorflow")
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax",
+                    reason="the JAX trainer's state (run with KERAS_BACKEND=jax)")
+def test_a_callback_assignment_survives_the_jax_training_state():
+    model = dense_model()
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    bias = model.layers[0].bias
+
+    class SetBias(keras.callbacks.Callback):
+        def __init__(self, sync):
+            super().__init__()
+            self.sync = sync
+
+        def on_train_batch_begin(self, batch, logs=None):
+            if self.sync:
+                keras_compat.sync_training_state(self.model)
+            bias.assign(np.full(2, batch + 1.0))
+
+    x, y = np.ones((4, 3), "float32"), np.ones((4, 2), "float32")
+    model.fit(x, y, batch_size=2, verbose=0, callbacks=[SetBias(sync=False)])
+    np.testing.assert_allclose(bias.numpy(), 1.0)  # the second batch's assignment was lost
+    model.fit(x, y, batch_size=2, verbose=0, callbacks=[SetBias(sync=True)])
+    np.testing.assert_allclose(bias.numpy(), 2.0)

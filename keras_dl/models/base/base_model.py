@@ -207,6 +207,7 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
         """
 
     def _prepare(self, x, y):
+        trainers.check_steps(self)
         if num_samples(x) == 0:
             raise ValueError(f"{type(self).__name__}: `x` holds no samples (received 0)")
         batch = None if x is None else first_batch(x, y)

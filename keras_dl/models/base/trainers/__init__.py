@@ -10,6 +10,8 @@ module of the current backend supplies:
 
 - `Steps`, the mixin of `BaseModel` with `train_step`/`test_step` in the backend's form
   and the backend's `gradient_step` and `closed_form_gradient_step`;
+- `check_steps(model)`: refuses, before training, a model whose steps the backend
+  cannot run;
 - `variable_scope(model)`: where the model's late variables (trackers, compiled
   metrics) are created (the model's `tf.distribute` strategy scope on TensorFlow);
 - `shared_optimizer(optimizers)`: what `model.optimizer` is for a model with several
@@ -27,5 +29,6 @@ else:
     from keras_dl.models.base.trainers import unsupported as backend_trainer
 
 Steps = backend_trainer.Steps
+check_steps = backend_trainer.check_steps
 variable_scope = backend_trainer.variable_scope
 shared_optimizer = backend_trainer.shared_optimizer

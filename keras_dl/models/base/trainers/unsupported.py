@@ -5,14 +5,23 @@ import contextlib
 from keras_dl.utils.backend_ops import not_on_this_backend
 
 
+def _refusal(model):
+    return not_on_this_backend(f"Training or evaluating {type(model).__name__}",
+                               "jax or KERAS_BACKEND=tensorflow")
+
+
 class Steps:
     """`train_step`/`test_step` refuse, naming the backends that train keras_dl models."""
 
     def _refuse(self, *args, **kwargs):
-        raise not_on_this_backend(f"Training or evaluating {type(self).__name__}",
-                                  "jax or KERAS_BACKEND=tensorflow")
+        raise _refusal(self)
 
     train_step = test_step = gradient_step = closed_form_gradient_step = _refuse
+
+
+def check_steps(model):
+    """Refuses every model before training: no step runs on this backend."""
+    raise _refusal(model)
 
 
 def variable_scope(model):
