@@ -4,9 +4,12 @@
 and writes `DIR/KIND.keras`, with the inputs it serves and its outputs on them
 (`DIR/KIND.npz`).
 
-`load DIR OUT KIND...`: loads each `DIR/KIND.keras` (safe mode, no custom objects),
-checks its outputs against `DIR/KIND.npz`, trains it one more epoch and writes the
-trained model and its outputs to `OUT` as `save` does.
+`load DIR OUT KIND... [--same-step-from FIRST]`: loads each `DIR/KIND.keras` (safe
+mode, no custom objects), checks its outputs against `DIR/KIND.npz`, trains it one more
+epoch and writes the trained model and its outputs to `OUT` as `save` does. With
+`--same-step-from`, where `DIR` holds the models of `FIRST` trained one more epoch on
+the other backend, each deterministic kind of `FIRST` is trained that epoch here too
+and must end with the other backend's weights.
 
 `data_parallel`: on JAX with two devices, fits the deterministic Autoencoder under
 `keras.distribution.DataParallel` and on one device from the same weights; the final
@@ -64,6 +67,21 @@ def load(directory, out, kinds):
         write(model, kind, out)
 
 
+def same_step(first, directory, kinds):
+    for kind in kinds:
+        if not CASES[kind].deterministic:
+            continue
+        model = keras.saving.load_model(os.path.join(first, f"{kind}.keras"), safe_mode=True)
+        fit(model, *CASES[kind].data(SAMPLES))
+        other = keras.saving.load_model(os.path.join(directory, f"{kind}.keras"),
+                                        safe_mode=True)
+        # PCA: float32 singular vectors of two SVD implementations (Eigen, LAPACK).
+        atol = 1e-4 if kind == "PCA" else 2e-5
+        for want, got in zip(other.get_weights(), model.get_weights()):
+            np.testing.assert_allclose(got, want, atol=atol,
+                                       err_msg=f"{kind}: one epoch here and on the other backend")
+
+
 def data_parallel():
     devices = keras.distribution.list_devices()
     assert len(devices) == 2, devices
@@ -93,10 +111,17 @@ def data_parallel():
 def main():
     keras.config.disable_traceback_filtering()
     command, *arguments = sys.argv[1:]
+    first = None
+    if "--same-step-from" in arguments:
+        index = arguments.index("--same-step-from")
+        first = arguments[index + 1]
+        del arguments[index:index + 2]
     if command == "save":
         save(arguments[0], arguments[1:])
     elif command == "load":
         load(arguments[0], arguments[1], arguments[2:])
+        if first:
+            same_step(first, arguments[0], arguments[2:])
     elif command == "data_parallel":
         data_parallel()
     else:

@@ -18,8 +18,8 @@ import pytest
 
 from keras_dl import callbacks, models
 from keras_dl.models import GAN
-from keras_dl.testing import platform_checks
-from keras_dl.testing.platform_cases import CASES, compile_case, serving_inputs
+from keras_dl.testing import assert_keras_file_round_trip, platform_checks
+from keras_dl.testing.platform_cases import FEATURES, CASES, compile_case, serving_inputs
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() != "jax",
@@ -101,6 +101,37 @@ class InterruptAfterEpoch(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if epoch == self.epoch:
             raise Interrupted
+
+
+def dense(inputs, units, activation=None):
+    return keras.Sequential([keras.Input((inputs,)), keras.layers.Dense(units, activation)])
+
+
+@pytest.mark.parametrize("loss", ["minimax", "non_saturating", "least_squares", "hinge",
+                                  "wasserstein"])
+def test_the_gan_trains_with_every_loss(loss):
+    gan = models.GAN(dense(2, FEATURES, "sigmoid"), dense(FEATURES, 1), latent_dim=2,
+                     loss=loss, seed=1)
+    gan.compile(generator_optimizer="adam", discriminator_optimizer="adam")
+    x, _ = CASES["GAN"].data(SAMPLES)
+    assert_finite(fit(gan, x, None), loss)
+    assert gan.generate(3, seed=4).shape == (3, FEATURES)
+    np.testing.assert_allclose(gan.generate(3, seed=4), gan.generate(3, seed=4))
+
+
+@pytest.mark.parametrize("conditioning, entropy_weighting", [
+    ("multilinear", False), ("randomized", False), ("multilinear", True), (None, True)])
+def test_cdan_and_cdan_e_train_save_and_train_on(conditioning, entropy_weighting, tmp_path):
+    width = {None: 8, "multilinear": 24, "randomized": 16}[conditioning]
+    model = models.DomainAdversarialModel(
+        dense(FEATURES, 8, "relu"), dense(8, 3, "softmax"), dense(width, 1, "sigmoid"),
+        conditioning=conditioning, entropy_weighting=entropy_weighting, randomized_dim=16,
+        seed=3)
+    model.compile(optimizer="adam", metrics=["accuracy"])
+    (source, target), labels = CASES["DomainAdversarialModel"].data(SAMPLES)
+    assert_finite(fit(model, (source, target), labels), conditioning)
+    restored = assert_keras_file_round_trip(model, source, str(tmp_path))
+    assert_finite(fit(restored, (source, target), labels), (conditioning, "restored"))
 
 
 @pytest.mark.parametrize("kind", ["Autoencoder", "GAN", "DomainAdversarialModel"])
