@@ -199,3 +199,9 @@ def sync_training_state(model):
     """
     if keras.backend.backend() == "jax" and getattr(model, "_jax_state", None):
         model.jax_state_sync()
+
+
+def optimizer_trainable_variables(optimizer):
+    """The variables `optimizer` was built for, in the order its `stateless_apply`
+    takes their values and gradients (`BaseOptimizer._trainable_variables`)."""
+    return optimizer._trainable_variables

@@ -134,6 +134,11 @@ def test_cdan_and_cdan_e_train_save_and_train_on(conditioning, entropy_weighting
     assert_finite(fit(restored, (source, target), labels), (conditioning, "restored"))
 
 
+@pytest.mark.parametrize("kind", ["Autoencoder", "WGAN-GP"])
+def test_mixed_float16_scales_the_loss_and_round_trips(kind, tmp_path):
+    platform_checks.check_mixed_precision("mixed_float16")(kind, tmp_path)
+
+
 @pytest.mark.parametrize("kind", ["Autoencoder", "GAN", "DomainAdversarialModel"])
 def test_early_stopping_finds_every_log_direction(kind, tmp_path):
     platform_checks.check_monitor(kind, tmp_path)

@@ -123,3 +123,11 @@ def test_a_callback_assignment_survives_the_jax_training_state():
     np.testing.assert_allclose(bias.numpy(), 1.0)  # the second batch's assignment was lost
     model.fit(x, y, batch_size=2, verbose=0, callbacks=[SetBias(sync=True)])
     np.testing.assert_allclose(bias.numpy(), 2.0)
+
+
+def test_an_optimizer_lists_the_variables_it_was_built_for_in_order():
+    optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1))
+    variables = [keras.Variable(np.zeros(2)), keras.Variable(np.zeros(3))]
+    optimizer.build(variables)
+    assert [id(v) for v in keras_compat.optimizer_trainable_variables(optimizer)] == [
+        id(v) for v in variables]

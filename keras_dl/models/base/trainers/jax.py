@@ -20,7 +20,7 @@ import keras
 from keras import ops
 
 from keras_dl.models.base.optimizer_group import OptimizerGroup
-from keras_dl.utils import backend_ops
+from keras_dl.utils import backend_ops, keras_compat
 
 
 class Steps:
@@ -62,7 +62,7 @@ class Steps:
             jax.grad, objective, [variable.value for variable in variables],
             overrides=lambda values: zip(variables, values),
         )
-        optimizer.apply(gradients, variables)
+        apply_gradients(optimizer, gradients, variables)
         return loss, aux
 
     def closed_form_gradient_step(self, optimizer, variables, gradients_fn):
@@ -80,9 +80,37 @@ class Steps:
             (linear: a loss-scaling optimizer unscales them again).
         """
         gradients, aux = gradients_fn()
-        optimizer.apply([optimizer.scale_loss(gradient) for gradient in gradients],
+        apply_gradients(optimizer, [optimizer.scale_loss(gradient) for gradient in gradients],
                         list(variables))
         return aux
+
+
+def apply_gradients(optimizer, gradients, variables):
+    """`optimizer.apply(gradients, variables)` inside the step's stateless scope.
+
+    A `LossScaleOptimizer` chooses between assignments with `ops.cond`, which a
+    traced JAX function cannot do (the assignments would leak tracers out of the
+    branches); its `stateless_apply` computes the new values instead, for all the
+    variables it was built for, which are then assigned in the scope.
+    """
+    if not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        optimizer.apply(gradients, variables)
+        return
+    built = keras_compat.optimizer_trainable_variables(optimizer)
+    gradient_of = {id(variable): gradient for variable, gradient in zip(variables, gradients)}
+    if set(gradient_of) != {id(variable) for variable in built}:
+        raise ValueError(
+            "On JAX a LossScaleOptimizer updates all the variables it was built for at once: "
+            f"received gradients for {len(gradient_of)} variables, it was built for {len(built)}"
+        )
+    new_values, new_optimizer_values = optimizer.stateless_apply(
+        [variable.value for variable in optimizer.variables],
+        [gradient_of[id(variable)] for variable in built],
+        [variable.value for variable in built],
+    )
+    for variable, value in zip(list(built) + optimizer.variables,
+                               list(new_values) + list(new_optimizer_values)):
+        variable.assign(value)
 
 
 def run_stateless(variable_lists, value_lists, function):
