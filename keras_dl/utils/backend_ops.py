@@ -65,14 +65,20 @@ def jax_stateful_transform(transform, function, argument, overrides=lambda argum
     return result, aux
 
 
+def _taped(function, inputs):
+    """`(tape, function(inputs))`, `inputs` watched by the TensorFlow `tape`."""
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        outputs = function(inputs)
+    return tape, outputs
+
+
 def input_gradients(function, inputs):
     """d sum(function(inputs)) / d inputs, of float32 `inputs`."""
     if backend() == "tensorflow":
-        import tensorflow as tf
-
-        with tf.GradientTape() as tape:
-            tape.watch(inputs)
-            outputs = function(inputs)
+        tape, outputs = _taped(function, inputs)
         return tape.gradient(outputs, inputs)
     if backend() == "jax":
         import jax
@@ -90,11 +96,7 @@ def batch_jacobian(function, inputs):
     samples do not depend on each other (as `tf.GradientTape.batch_jacobian`
     assumes)."""
     if backend() == "tensorflow":
-        import tensorflow as tf
-
-        with tf.GradientTape() as tape:
-            tape.watch(inputs)
-            outputs = function(inputs)
+        tape, outputs = _taped(function, inputs)
         return tape.batch_jacobian(outputs, inputs)
     if backend() == "jax":
         import jax

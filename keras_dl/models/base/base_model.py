@@ -176,6 +176,39 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
         _, logs, predictions = self.compute_objective(data, training=False)
         return self.finish_step(data, logs, predictions)
 
+    def gradient_step(self, optimizer, variables, loss_fn):
+        """Minimises `loss_fn()` over `variables` with `optimizer`.
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            loss_fn: a function returning `(loss, aux)`: the scalar mean loss
+                of the batch (of this replica's share under `tf.distribute`)
+                and any auxiliary values to return.
+
+        Returns:
+            `(loss, aux)`, unscaled.
+        """
+        return trainers.gradient_step(optimizer, variables, loss_fn)
+
+    def closed_form_gradient_step(self, optimizer, variables, gradients_fn):
+        """Applies gradients computed in closed form (no loss is differentiated).
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            gradients_fn: a function returning `(gradients, aux)`: the
+                gradients of the batch's mean loss (of this replica's share
+                under `tf.distribute`), one per variable, and any auxiliary
+                values to return.
+
+        Returns:
+            `aux`. The gradients are divided by the replicas in sync (as
+            `gradient_step` divides the loss) and go through the optimizer's
+            `scale_loss` (linear: a loss-scaling optimizer unscales them again).
+        """
+        return trainers.closed_form_gradient_step(optimizer, variables, gradients_fn)
+
     def share_optimizers(self):
         """Sets `self.optimizer` to what the backend's trainer needs of a model with
         several optimizers (`self.optimizers`), once `compile` has built them: None on

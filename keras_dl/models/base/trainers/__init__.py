@@ -8,8 +8,9 @@ keras_dl's models write one stateful step (`BaseModel.training_step`, from the h
 `compute_objective`, `gradient_step`, `closed_form_gradient_step`, `finish_step`); the
 module of the current backend supplies:
 
-- `Steps`, the mixin of `BaseModel` with `train_step`/`test_step` in the backend's form
-  and the backend's `gradient_step` and `closed_form_gradient_step`;
+- `Steps`, the mixin of `BaseModel` with `train_step`/`test_step` in the backend's form;
+- `gradient_step` and `closed_form_gradient_step`, the backend's forms of the
+  `BaseModel` hooks of those names;
 - `check_steps(model)`: refuses, before training, a model whose steps the backend
   cannot run;
 - `variable_scope(model)`: where the model's late variables (trackers, compiled
@@ -29,6 +30,8 @@ else:
     from keras_dl.models.base.trainers import unsupported as backend_trainer
 
 Steps = backend_trainer.Steps
+gradient_step = backend_trainer.gradient_step
+closed_form_gradient_step = backend_trainer.closed_form_gradient_step
 check_steps = backend_trainer.check_steps
 variable_scope = backend_trainer.variable_scope
 shared_optimizer = backend_trainer.shared_optimizer

@@ -37,52 +37,34 @@ class Steps:
                      self.metrics_variables)
         return run_stateless(variables, state, lambda: self.evaluation_step(data))
 
-    def gradient_step(self, optimizer, variables, loss_fn):
-        """Minimises `loss_fn()` over `variables` with `optimizer`.
 
-        Args:
-            optimizer: the optimizer built for `variables`.
-            variables: the variables to update.
-            loss_fn: a function returning `(loss, aux)`: the scalar mean loss
-                of the batch and any auxiliary values to return.
+def gradient_step(optimizer, variables, loss_fn):
+    """`BaseModel.gradient_step` with `jax.grad` over the values of `variables`, the loss
+    computed in a stateless scope forked from the step's."""
+    import jax
 
-        Returns:
-            `(loss, aux)`, unscaled.
-        """
-        import jax
+    variables = list(variables)
 
-        variables = list(variables)
+    def objective(values):
+        loss, aux = loss_fn()
+        loss = ops.cast(loss, "float32")
+        return optimizer.scale_loss(loss), (loss, aux)
 
-        def objective(values):
-            loss, aux = loss_fn()
-            loss = ops.cast(loss, "float32")
-            return optimizer.scale_loss(loss), (loss, aux)
+    gradients, (loss, aux) = backend_ops.jax_stateful_transform(
+        jax.grad, objective, [variable.value for variable in variables],
+        overrides=lambda values: zip(variables, values),
+    )
+    apply_gradients(optimizer, gradients, variables)
+    return loss, aux
 
-        gradients, (loss, aux) = backend_ops.jax_stateful_transform(
-            jax.grad, objective, [variable.value for variable in variables],
-            overrides=lambda values: zip(variables, values),
-        )
-        apply_gradients(optimizer, gradients, variables)
-        return loss, aux
 
-    def closed_form_gradient_step(self, optimizer, variables, gradients_fn):
-        """Applies gradients computed in closed form (no loss is differentiated).
-
-        Args:
-            optimizer: the optimizer built for `variables`.
-            variables: the variables to update.
-            gradients_fn: a function returning `(gradients, aux)`: the
-                gradients of the batch's mean loss, one per variable, and any
-                auxiliary values to return.
-
-        Returns:
-            `aux`. The gradients go through the optimizer's `scale_loss`
-            (linear: a loss-scaling optimizer unscales them again).
-        """
-        gradients, aux = gradients_fn()
-        apply_gradients(optimizer, [optimizer.scale_loss(gradient) for gradient in gradients],
-                        list(variables))
-        return aux
+def closed_form_gradient_step(optimizer, variables, gradients_fn):
+    """`BaseModel.closed_form_gradient_step`: nothing to differentiate, the update is
+    assigned in the step's stateless scope."""
+    gradients, aux = gradients_fn()
+    apply_gradients(optimizer, [optimizer.scale_loss(gradient) for gradient in gradients],
+                    list(variables))
+    return aux
 
 
 def apply_gradients(optimizer, gradients, variables):

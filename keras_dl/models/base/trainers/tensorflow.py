@@ -17,48 +17,28 @@ class Steps(keras_compat.MultiWorkerSymbolicBuild):
     def test_step(self, data):
         return self.evaluation_step(data)
 
-    def gradient_step(self, optimizer, variables, loss_fn):
-        """Minimises `loss_fn()` over `variables` with `optimizer`.
 
-        Args:
-            optimizer: the optimizer built for `variables`.
-            variables: the variables to update.
-            loss_fn: a function returning `(loss, aux)`: the scalar mean loss
-                of this replica's batch and any auxiliary values to return.
+def gradient_step(optimizer, variables, loss_fn):
+    """`BaseModel.gradient_step` with a `tf.GradientTape`; the loss is this replica's
+    share (divided by the replicas in sync)."""
+    import tensorflow as tf
 
-        Returns:
-            `(loss, aux)`, unscaled.
-        """
-        import tensorflow as tf
+    with tf.GradientTape() as tape:
+        loss, aux = loss_fn()
+        loss = ops.cast(loss, "float32")
+        scaled = optimizer.scale_loss(replicas.replica_share(loss))
+    gradients = tape.gradient(scaled, variables)
+    optimizer.apply_gradients(zip(gradients, variables))
+    return loss, aux
 
-        with tf.GradientTape() as tape:
-            loss, aux = loss_fn()
-            loss = ops.cast(loss, "float32")
-            scaled = optimizer.scale_loss(replicas.replica_share(loss))
-        gradients = tape.gradient(scaled, variables)
-        optimizer.apply_gradients(zip(gradients, variables))
-        return loss, aux
 
-    def closed_form_gradient_step(self, optimizer, variables, gradients_fn):
-        """Applies gradients computed in closed form (no loss is differentiated).
-
-        Args:
-            optimizer: the optimizer built for `variables`.
-            variables: the variables to update.
-            gradients_fn: a function returning `(gradients, aux)`: the
-                gradients of the mean loss of this replica's batch, one per
-                variable, and any auxiliary values to return.
-
-        Returns:
-            `aux`. The gradients are divided by the replicas in sync (as
-            `gradient_step` divides the loss) and go through the optimizer's
-            `scale_loss` (linear: a loss-scaling optimizer unscales them again).
-        """
-        gradients, aux = gradients_fn()
-        gradients = [optimizer.scale_loss(replicas.replica_share(gradient))
-                     for gradient in gradients]
-        optimizer.apply_gradients(zip(gradients, variables))
-        return aux
+def closed_form_gradient_step(optimizer, variables, gradients_fn):
+    """`BaseModel.closed_form_gradient_step`; the gradients are this replica's share."""
+    gradients, aux = gradients_fn()
+    gradients = [optimizer.scale_loss(replicas.replica_share(gradient))
+                 for gradient in gradients]
+    optimizer.apply_gradients(zip(gradients, variables))
+    return aux
 
 
 def check_steps(model):

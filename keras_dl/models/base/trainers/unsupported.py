@@ -16,7 +16,14 @@ class Steps:
     def _refuse(self, *args, **kwargs):
         raise _refusal(self)
 
-    train_step = test_step = gradient_step = closed_form_gradient_step = _refuse
+    train_step = test_step = _refuse
+
+
+def gradient_step(optimizer, variables, loss_fn):
+    raise not_on_this_backend("A keras_dl gradient step", "jax or KERAS_BACKEND=tensorflow")
+
+
+closed_form_gradient_step = gradient_step
 
 
 def check_steps(model):
