@@ -5,7 +5,7 @@ import math
 import keras
 
 from keras_dl.layers import GradientReversal
-from keras_dl.utils import validation
+from keras_dl.utils import keras_compat, validation
 from keras_dl.utils.api_export import keras_dl_export
 
 
@@ -70,6 +70,7 @@ class GradientReversalScheduler(keras.callbacks.Callback):
     def on_train_batch_begin(self, batch, logs=None):
         progress = (self.epoch * self.params["steps"] + batch) / self.total_steps
         value = reversal_weight(progress, self.gamma)
+        keras_compat.sync_training_state(self.model)
         for layer in self.layers:
             layer.lambda_weight.assign(value)
         self.history.append(value)

@@ -1,10 +1,9 @@
 """Unpooling that puts pooled values back at their argmax positions."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
-from keras_dl.utils import validation
+from keras_dl.utils import backend_ops, validation
 from keras_dl.utils.api_export import keras_dl_export
 
 
@@ -26,9 +25,10 @@ class MaxUnpooling2D(keras.layers.Layer):
 
     `argmax` positions outside the output raise a `ValueError` eagerly and
     fail a `tf.function` step through a TensorFlow assertion (a TensorFlow op,
-    as Keras has none). XLA (`jit_compile=True`) drops assertions: there the
-    values of out-of-range positions become NaN in the output, so the mistake
-    shows in the loss instead of silently losing those values.
+    as Keras has none). XLA (`jit_compile=True`) and a traced JAX step have no
+    assertions: there the values of out-of-range positions become NaN in the
+    output, so the mistake shows in the loss instead of silently losing those
+    values.
 
     Reference: Zeiler & Fergus, "Visualizing and Understanding Convolutional
     Networks", ECCV 2014; Badrinarayanan, Kendall & Cipolla, "SegNet", TPAMI 2017.
@@ -131,14 +131,18 @@ def _check_in_range(in_range, positions, size):
 
     Eagerly a `ValueError`; in a `tf.function` graph a TensorFlow assertion
     (Keras has no assertion op), which fails the step with the same message.
-    XLA (`jit_compile=True`) drops assertions.
+    XLA (`jit_compile=True`) drops assertions, and a traced JAX function has
+    none (the NaN values of `call` show the mistake there).
     """
     message = "`argmax` must hold flat positions in [0, height * width * channels) of the output"
-    if tf.executing_eagerly():
-        if not bool(ops.all(in_range)):
-            raise ValueError(
-                f"{message} = [0, {int(size)}), received values from "
-                f"{int(ops.min(positions))} to {int(ops.max(positions))}"
-            )
-    else:
-        tf.debugging.Assert(ops.all(in_range), [message])
+    if backend_ops.is_traced(in_range):
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+
+            tf.debugging.Assert(ops.all(in_range), [message])
+        return
+    if not bool(ops.all(in_range)):
+        raise ValueError(
+            f"{message} = [0, {int(size)}), received values from "
+            f"{int(ops.min(positions))} to {int(ops.max(positions))}"
+        )

@@ -124,7 +124,9 @@ def gradient_penalty(critic, real, fake, seed=None):
     `x_hat = eps * real + (1 - eps) * fake` with `eps ~ U[0, 1]` drawn per
     sample (uniform, as in the paper's Algorithm 1), and the norm computed as
     `sqrt(sum g^2 + 1e-12)` so that its gradient stays finite when the
-    gradient vanishes. Uses `tf.GradientTape` (Keras has no gradient op).
+    gradient vanishes. Keras has no gradient op: the gradient comes from
+    `tf.GradientTape` on TensorFlow and `jax.grad` on JAX
+    (`keras_dl.utils.backend_ops.input_gradients`).
 
     Args:
         critic: a callable from samples (or `[samples, conditions]`, see below)
@@ -136,17 +138,14 @@ def gradient_penalty(critic, real, fake, seed=None):
     Returns:
         The scalar penalty.
     """
-    import tensorflow as tf
+    from keras_dl.utils import backend_ops
 
     real = ops.cast(real, "float32")
     fake = ops.cast(fake, "float32")
     shape = (ops.shape(real)[0],) + (1,) * (len(real.shape) - 1)
     epsilon = keras.random.uniform(shape, seed=seed)
     interpolates = epsilon * real + (1.0 - epsilon) * fake
-    with tf.GradientTape() as tape:
-        tape.watch(interpolates)
-        scores = critic(interpolates)
-    gradients = tape.gradient(scores, interpolates)
+    gradients = backend_ops.input_gradients(critic, interpolates)
     gradients = ops.reshape(gradients, (ops.shape(gradients)[0], -1))
     norms = ops.sqrt(ops.sum(ops.square(gradients), axis=1) + 1e-12)
     return ops.mean(ops.square(norms - 1.0))

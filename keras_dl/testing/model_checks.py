@@ -7,6 +7,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_dl.utils.backend_ops import not_on_this_backend
+
 
 def assert_keras_file_round_trip(model, inputs, directory, atol=1e-5):
     """Saves `model` to a `.keras` file, loads it in safe mode with no
@@ -59,7 +61,12 @@ def two_replica_strategy():
     MirroredStrategy objects over the same devices number their collective
     operations alike, and the second one's all-reduces then clash with the
     first one's ("Shape mismatch in the collective instance").
+
+    TensorFlow only: on JAX, data parallelism is `keras.distribution.DataParallel`.
     """
+    if keras.backend.backend() != "tensorflow":
+        raise not_on_this_backend("tf.distribute.MirroredStrategy (two_replica_strategy; on JAX "
+                                  "use keras.distribution.DataParallel)")
     gpus = tf.config.list_logical_devices("GPU")
     devices = gpus if len(gpus) >= 2 else tf.config.list_logical_devices("CPU")
     if len(devices) < 2:

@@ -1,14 +1,15 @@
 """Everything keras_dl relies on in Keras beyond its public API, in one place.
 
 Each function says which Keras attribute or behaviour it depends on (Keras
-3.x, TensorFlow backend); `tests/utils/test_keras_compat.py` checks each of
-them, so an upgrade of Keras that changes one fails there, loudly, instead of
+3.x; the TensorFlow backend unless it names another); `tests/utils/test_keras_compat.py`
+checks each of them, so an upgrade of Keras that changes one fails there, loudly, instead of
 somewhere inside a training step. Library code outside this module uses the
 public API only.
 """
 
-import tensorflow as tf
+import keras
 from keras import ops
+from keras.src.backend.common import stateless_scope
 from keras.src.trainers.compile_utils import MetricsList
 
 
@@ -23,21 +24,32 @@ def compiled_metrics(model):
 
 
 def build_compiled_metrics(model, predictions_fn):
-    """Builds the compiled metrics, if any and not built yet, on the pair
-    `predictions_fn()` returns (`(y_true, y_pred)`, or None for no metrics pair).
+    """Builds the compiled metrics (and, on JAX, the compiled loss), if any and not
+    built yet, on the pair `predictions_fn()` returns (`(y_true, y_pred)`, or None
+    for no metrics pair).
 
     Keras builds them when it first sees a batch, from `(y, model(x))`
-    (`Trainer._symbolic_build` under a strategy). For models whose metrics
-    compare other pairs (an RBM's data and reconstructions, whose `call`
-    gives hidden probabilities), they are built here first, on the right
-    pair, so that Keras leaves them as they are (`CompileMetrics.build`).
+    (`Trainer._symbolic_build`: under a `tf.distribute` strategy, and on every
+    `fit` of the JAX trainer). For models whose metrics and loss compare other
+    pairs (an RBM's data and reconstructions, whose `call` gives hidden
+    probabilities; a domain-adversarial model, whose training inputs are a
+    source and a target batch), they are built here first, on the right pair,
+    so that Keras leaves them as they are (`CompileMetrics.build`,
+    `CompileLoss.build`; `_symbolic_build` skips both once `built`). On
+    TensorFlow the compiled loss is left to the first step, which builds it on
+    the pair the model passes.
     """
-    metrics = compiled_metrics(model)
-    if metrics is None or metrics.built:
+    containers = [compiled_metrics(model)]
+    if keras.backend.backend() != "tensorflow":
+        containers.append(model._compile_loss)
+    pending = [container for container in containers
+               if container is not None and not container.built]
+    if not pending:
         return
     predictions = predictions_fn()
     if predictions is not None:
-        metrics.build(*predictions)
+        for container in pending:
+            container.build(*predictions)
 
 
 def logits_of_sigmoid(outputs):
@@ -57,6 +69,8 @@ def call_has_training_arg(layer):
 
 
 def _in_multi_worker_mode(strategy):
+    import tensorflow as tf
+
     return isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and (
         strategy.extended._in_multi_worker_mode()
     )
@@ -75,6 +89,8 @@ class MultiWorkerSymbolicBuild:
     """
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        import tensorflow as tf
+
         if data_batch is None and iterator is not None and _in_multi_worker_mode(
             self.distribute_strategy
         ):
@@ -99,8 +115,12 @@ def logs_reducible_across_workers(logs):
     on scalars ("Invalid reduction dimension 0 for input with 0 dimensions",
     tensorflow/tensorflow#72388). Giving each scalar a leading axis of one
     makes that reduction the mean over the replicas, a scalar again. Other
-    strategies get the logs unchanged.
+    strategies, and the other backends, get the logs unchanged.
     """
+    if keras.backend.backend() != "tensorflow":
+        return logs
+    import tensorflow as tf
+
     in_replica = tf.distribute.has_strategy() and not tf.distribute.in_cross_replica_context()
     if not (in_replica and _in_multi_worker_mode(tf.distribute.get_strategy())):
         return logs
@@ -135,3 +155,53 @@ def monitorable_metrics_list(metrics):
 class _MonitorableMetricsList(MetricsList):
     def result(self):
         return self.get_result()
+
+
+class ForkedStatelessScope(keras.StatelessScope):
+    """A `keras.StatelessScope` that starts from the values of the enclosing one.
+
+    Inside it every variable reads its value in the enclosing stateless
+    scope (if any), except those given in `state_mapping`, and assignments
+    are recorded here, not there; `assigned` lists the variables assigned
+    inside. That is what a JAX transformation (`jax.grad`, `jax.jacrev`) of
+    stateful Keras code needs: the traced values of the differentiated
+    variables, the enclosing step's values of all others (whose own values
+    Keras' JAX trainer has purged during `fit`), and the assignments made
+    inside, to be returned out of the transformation rather than leaked.
+
+    Relies on `StatelessScope.state_mapping` (a dict from `id(variable)` to
+    its value), on `keras.src.backend.common.stateless_scope.get_stateless_scope`
+    and on `Variable.assign` inside a stateless scope calling the scope's
+    `add_update((variable, value))`.
+    """
+
+    def __init__(self, state_mapping=()):
+        super().__init__(state_mapping=list(state_mapping))
+        enclosing = stateless_scope.get_stateless_scope()
+        inherited = dict(enclosing.state_mapping) if enclosing is not None else {}
+        inherited.update(self.state_mapping)
+        self.state_mapping = inherited
+        self.assigned = {}
+
+    def add_update(self, update):
+        super().add_update(update)
+        self.assigned[id(update[0])] = update[0]
+
+
+def sync_training_state(model):
+    """Lets a callback assign a model variable during `fit` on JAX.
+
+    Keras' JAX trainer keeps the model's state out of its variables during an
+    epoch and reads them again only after `JAXTrainer.jax_state_sync()`, which
+    writes the state back and sets `_jax_state_synced`; an assignment made
+    without it is lost at the next step. Call this before assigning. Other
+    backends assign variables in place: nothing to do.
+    """
+    if keras.backend.backend() == "jax" and getattr(model, "_jax_state", None):
+        model.jax_state_sync()
+
+
+def optimizer_trainable_variables(optimizer):
+    """The variables `optimizer` was built for, in the order its `stateless_apply`
+    takes their values and gradients (`BaseOptimizer._trainable_variables`)."""
+    return optimizer._trainable_variables

@@ -73,3 +73,61 @@ def test_sigmoid_outputs_carry_their_logits():
     traced = tf.function(lambda inputs: keras_compat.logits_of_sigmoid(head(inputs)))
     np.testing.assert_allclose(traced(x), logits, rtol=1e-6)
     assert keras_compat.logits_of_sigmoid(tf.constant([0.5])) is None
+
+
+def test_a_forked_stateless_scope_starts_from_the_enclosing_values_and_keeps_its_assignments():
+    first, second = keras.Variable(1.0), keras.Variable(2.0)
+    with keras.StatelessScope(state_mapping=[(first, 10.0), (second, 20.0)]) as enclosing:
+        with keras_compat.ForkedStatelessScope([(second, 5.0)]) as fork:
+            assert float(first.value) == 10.0 and float(second.value) == 5.0
+            first.assign(11.0)
+            assert float(first.value) == 11.0
+        assert list(fork.assigned.values()) == [first]
+        assert float(fork.get_current_value(first)) == 11.0
+        assert float(first.value) == 10.0
+        assert float(enclosing.get_current_value(first)) == 10.0
+    with keras_compat.ForkedStatelessScope() as alone:  # no enclosing scope: the variables' own
+        assert float(second.value) == 2.0
+        second.assign(3.0)
+    assert float(alone.get_current_value(second)) == 3.0 and float(second.numpy()) == 2.0
+
+
+def test_the_compiled_loss_is_left_to_the_first_step_on_tensorflow_only():
+    model = dense_model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x = np.ones((1, 3), "float32")
+    keras_compat.build_compiled_metrics(model, lambda: (np.ones((1, 2), "float32"), model(x)))
+    assert keras_compat.compiled_metrics(model).built
+    assert model._compile_loss.built == (keras.backend.backend() != "tensorflow")
+
+
+@pytest.mark.skipif(keras.backend.backend() != "jax",
+                    reason="the JAX trainer's state (run with KERAS_BACKEND=jax)")
+def test_a_callback_assignment_survives_the_jax_training_state():
+    model = dense_model()
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    bias = model.layers[0].bias
+
+    class SetBias(keras.callbacks.Callback):
+        def __init__(self, sync):
+            super().__init__()
+            self.sync = sync
+
+        def on_train_batch_begin(self, batch, logs=None):
+            if self.sync:
+                keras_compat.sync_training_state(self.model)
+            bias.assign(np.full(2, batch + 1.0))
+
+    x, y = np.ones((4, 3), "float32"), np.ones((4, 2), "float32")
+    model.fit(x, y, batch_size=2, verbose=0, callbacks=[SetBias(sync=False)])
+    np.testing.assert_allclose(bias.numpy(), 1.0)  # the second batch's assignment was lost
+    model.fit(x, y, batch_size=2, verbose=0, callbacks=[SetBias(sync=True)])
+    np.testing.assert_allclose(bias.numpy(), 2.0)
+
+
+def test_an_optimizer_lists_the_variables_it_was_built_for_in_order():
+    optimizer = keras.optimizers.LossScaleOptimizer(keras.optimizers.SGD(0.1))
+    variables = [keras.Variable(np.zeros(2)), keras.Variable(np.zeros(3))]
+    optimizer.build(variables)
+    assert [id(v) for v in keras_compat.optimizer_trainable_variables(optimizer)] == [
+        id(v) for v in variables]

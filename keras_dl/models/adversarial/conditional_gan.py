@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.adversarial.gan import GAN
@@ -13,8 +12,12 @@ from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
-# The served label input: integer class indices, one per sample.
-_LABELS = tf.TensorSpec((None,), tf.int32, name="labels")
+
+def _labels_spec():
+    """The served label input: integer class indices, one per sample."""
+    import tensorflow as tf
+
+    return tf.TensorSpec((None,), tf.int32, name="labels")
 
 
 @keras_dl_export("keras_dl.models.ConditionalGAN")
@@ -100,7 +103,7 @@ class ConditionalGAN(GAN):
 
     def generate(self, labels, seed=None):
         """One sample per label; reproducible with an int `seed`."""
-        if not tf.is_tensor(labels):
+        if not ops.is_tensor(labels):
             self.check_labels(labels)
         labels = self._labels(labels)
         return self([self.sample_latent(ops.shape(labels)[0], seed), labels])
@@ -117,10 +120,10 @@ class ConditionalGAN(GAN):
         return config
 
     def serving_signature(self):
-        return [tensor_specs((None, self.latent_dim), name="z"), _LABELS]
+        return [tensor_specs((None, self.latent_dim), name="z"), _labels_spec()]
 
     def export_endpoints(self):
         return {"generate": Endpoint(
             lambda labels, seed=None: self.generate(labels, seed=seed), "samples",
-            [[_LABELS, scalar_spec("seed")], [_LABELS]],
+            [[_labels_spec(), scalar_spec("seed")], [_labels_spec()]],
         )}

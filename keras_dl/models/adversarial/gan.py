@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_dl import losses as gan_losses
@@ -10,7 +9,7 @@ from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
 from keras_dl.models.base.endpoints import Endpoint, scalar_spec
 from keras_dl.models.base.heads import final_activation, head_logits
-from keras_dl.utils import validation
+from keras_dl.utils import backend_ops, validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
@@ -180,6 +179,7 @@ class GAN(BaseModel):
         # Built now: an optimizer cannot create its variables inside an XLA-compiled step.
         self.generator_optimizer.build(self.generator.trainable_variables)
         self.discriminator_optimizer.build(self.discriminator.trainable_variables)
+        self.share_optimizers()
 
     def _with_loss_scaling(self, optimizer):
         """Wraps `optimizer` in a `LossScaleOptimizer` under float16, as `keras.Model.compile`
@@ -217,16 +217,17 @@ class GAN(BaseModel):
         return self.generator(inputs, training=training)
 
     def sample_latent(self, num_samples, seed=None):
-        """`z ~ N(0, I)`; stateless (reproducible) when `seed` is given."""
+        """`z ~ N(0, I)`; stateless (reproducible) when `seed` (an int, or an int tensor in
+        an exported endpoint) is given."""
         shape = (num_samples, self.latent_dim)
         if seed is None:
             return keras.random.normal(shape, seed=self.seed_generator)
-        return tf.random.stateless_normal(shape, seed=tf.stack([tf.cast(seed, tf.int32), 0]))
+        return backend_ops.normal_from_seed(shape, seed)
 
     def generate(self, num_samples, seed=None):
         """Generates `num_samples` samples; reproducible (and equal to the exported
         `generate` endpoint) with an int `seed`."""
-        if not tf.is_tensor(num_samples):
+        if not ops.is_tensor(num_samples):
             num_samples = validation.positive_int("num_samples", num_samples)
         return self(self.sample_latent(num_samples, seed))
 
@@ -271,7 +272,7 @@ class GAN(BaseModel):
         loss = self.loss_strategy.generator_loss(self.discriminate(fake, conditions, training))
         return loss, {"generator_loss": loss}
 
-    def train_step(self, data):
+    def training_step(self, data):
         real = input_of(data)
         conditions = self.conditions_of(data)
         for _ in range(self.discriminator_steps):
@@ -287,7 +288,7 @@ class GAN(BaseModel):
         )
         return self.finish_step(data, {**discriminator_logs, **generator_logs})
 
-    def test_step(self, data):
+    def evaluation_step(self, data):
         real = input_of(data)
         conditions = self.conditions_of(data)
         _, discriminator_logs = self._discriminator_objective(real, conditions, training=False)

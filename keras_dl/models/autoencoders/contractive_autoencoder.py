@@ -1,10 +1,9 @@
 """The contractive autoencoder."""
 
-import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.autoencoders.autoencoder import Autoencoder
-from keras_dl.utils import validation
+from keras_dl.utils import backend_ops, validation
 from keras_dl.utils.api_export import keras_dl_export
 
 
@@ -15,9 +14,10 @@ class ContractiveAutoencoder(Autoencoder):
     Adds `contractive_weight * ||J_f(x)||_F^2`, the squared Frobenius norm of
     the Jacobian of the encoder at each input, averaged over the batch, and
     logs it as `contractive_loss`. The Jacobian is computed for the whole
-    batch at once with `tf.GradientTape.batch_jacobian` (vectorised, no
-    Python loop over samples), so any encoder works, not only one sigmoid
-    layer. This uses TensorFlow directly: Keras has no Jacobian op.
+    batch at once (`tf.GradientTape.batch_jacobian` on TensorFlow,
+    `jax.jacrev` on JAX: vectorised, no Python loop over samples), so any
+    encoder works, not only one sigmoid layer. Keras has no Jacobian op:
+    `keras_dl.utils.backend_ops.batch_jacobian` is one branch per backend.
 
     Reference: Rifai, Vincent, Muller, Glorot & Bengio, "Contractive
     Auto-Encoders: Explicit Invariance During Feature Extraction", ICML 2011.
@@ -48,13 +48,14 @@ class ContractiveAutoencoder(Autoencoder):
 
     def jacobian_frobenius_norm_squared(self, inputs, training=False):
         """||J_f(x)||_F^2 for every input of the batch, shape `(batch,)`."""
-        inputs = tf.cast(inputs, tf.float32)
-        with tf.GradientTape() as tape:
-            tape.watch(inputs)
-            codes = self.encode(inputs, training=training)
-            codes = tf.reshape(codes, (tf.shape(codes)[0], -1))
-        jacobian = tape.batch_jacobian(codes, inputs)
-        jacobian = tf.reshape(tf.cast(jacobian, tf.float32), (tf.shape(jacobian)[0], -1))
+        inputs = ops.cast(inputs, "float32")
+
+        def flat_codes(x):
+            codes = self.encode(x, training=training)
+            return ops.reshape(codes, (ops.shape(codes)[0], -1))
+
+        jacobian = backend_ops.batch_jacobian(flat_codes, inputs)
+        jacobian = ops.reshape(ops.cast(jacobian, "float32"), (ops.shape(jacobian)[0], -1))
         return ops.sum(ops.square(jacobian), axis=1)
 
     def code_penalties(self, codes, inputs, training):

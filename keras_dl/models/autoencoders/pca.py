@@ -2,11 +2,10 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.base.base_model import BaseModel
-from keras_dl.models.base.batch_utils import input_of, tensor_specs
+from keras_dl.models.base.batch_utils import input_of, is_tf_dataset, tensor_specs
 from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -17,7 +16,7 @@ class PCA(BaseModel):
     """Principal component analysis: the best linear autoencoder, computed exactly.
 
     `fit(x)` centres the data and takes the top `n_components` right singular
-    vectors of the centred data matrix (`tf.linalg.svd`, no gradient
+    vectors of the centred data matrix (`keras.ops.svd`, no gradient
     descent): the orthonormal directions of largest variance. `encode`
     projects on them, `decode` maps back, `reconstruct` does both: among all
     linear maps through `n_components` dimensions this reconstruction has the
@@ -122,23 +121,25 @@ class PCA(BaseModel):
                 f"`n_components` must be at most the number of samples {data.shape[0]}, "
                 f"received: {self.n_components}"
             )
-        flat = tf.reshape(data, (tf.shape(data)[0], -1))
-        mean = tf.reduce_mean(flat, axis=0)
-        singular_values, _, right_vectors = tf.linalg.svd(flat - mean, full_matrices=False)
-        components = right_vectors[:, : self.n_components]
+        flat = ops.reshape(data, (ops.shape(data)[0], -1))
+        mean = ops.mean(flat, axis=0)
+        _, singular_values, right_vectors = ops.svd(flat - mean, full_matrices=False)
+        components = ops.transpose(right_vectors)[:, : self.n_components]
         # scikit-learn's svd_flip (u_based_decision=False): largest |loading| positive.
-        largest = tf.gather(components, tf.argmax(tf.abs(components), axis=0), batch_dims=0)
-        signs = tf.sign(tf.linalg.diag_part(largest))
-        components = components * tf.where(signs == 0, 1.0, signs)
-        variances = tf.square(singular_values) / tf.cast(tf.shape(flat)[0] - 1, tf.float32)
+        largest = ops.take_along_axis(
+            components, ops.argmax(ops.abs(components), axis=0)[None, :], axis=0
+        )[0]
+        signs = ops.sign(largest)
+        components = components * ops.where(signs == 0, 1.0, signs)
+        variances = ops.square(singular_values) / ops.cast(ops.shape(flat)[0] - 1, "float32")
         self.mean.assign(mean)
         self.components.assign(components)
         self.explained_variance.assign(variances[: self.n_components])
-        self.total_variance.assign(tf.reduce_sum(variances))
+        self.total_variance.assign(ops.sum(variances))
 
-    def train_step(self, data):
+    def training_step(self, data):
         """PCA has no gradient step: a training pass measures the fitted components."""
-        return self.test_step(data)
+        return self.evaluation_step(data)
 
     def _require_fitted(self):
         if not self.built:
@@ -181,19 +182,19 @@ class PCA(BaseModel):
 
 
 def _as_matrix(x):
-    if isinstance(x, tf.data.Dataset):
-        batches = [input_of(batch) for batch in x]
+    if is_tf_dataset(x):
+        batches = [np.asarray(input_of(batch)) for batch in x]
         if not batches:
             raise ValueError("`x` must not be an empty dataset")
-        x = tf.concat(batches, axis=0)
-    x = tf.convert_to_tensor(x)
-    if not x.dtype.is_floating and not x.dtype.is_integer:
+        x = np.concatenate(batches, axis=0)
+    x = np.asarray(x)
+    if x.dtype.kind not in "iuf":
         raise TypeError(f"`x` must hold numbers, received dtype {x.dtype.name}")
-    if len(x.shape) < 2 or x.shape[0] < 2:
+    if x.ndim < 2 or x.shape[0] < 2:
         raise ValueError(
             f"`x` must have shape (samples >= 2, features...), received {tuple(x.shape)}"
         )
-    x = tf.cast(x, tf.float32)
-    if not bool(tf.reduce_all(tf.math.is_finite(x))):
+    x = x.astype("float32")
+    if not np.all(np.isfinite(x)):
         raise ValueError("`x` holds NaN or infinite values; PCA needs finite data")
-    return x
+    return ops.convert_to_tensor(x)

@@ -1,14 +1,13 @@
 """The variational autoencoder."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.autoencoders.autoencoder import Autoencoder
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
 from keras_dl.models.base.divergences import gaussian_kl_divergence
 from keras_dl.models.base.endpoints import Endpoint, scalar_spec
-from keras_dl.utils import validation
+from keras_dl.utils import backend_ops, validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
@@ -133,13 +132,13 @@ class VariationalAutoencoder(Autoencoder):
         With an int `seed` the samples are reproducible (and equal to those of
         the exported `generate` endpoint with the same seed).
         """
-        if not tf.is_tensor(num_samples):
+        if not ops.is_tensor(num_samples):
             num_samples = validation.positive_int("num_samples", num_samples)
         shape = (num_samples, self.latent_dim)
         if seed is None:
             codes = keras.random.normal(shape, seed=self.seed_generator)
         else:
-            codes = tf.random.stateless_normal(shape, seed=tf.stack([tf.cast(seed, tf.int32), 0]))
+            codes = backend_ops.normal_from_seed(shape, seed)
         return self.decode(codes)
 
     def summary_images(self, num_images, seed=0, inputs=None):

@@ -1,10 +1,11 @@
 """The shared base of keras_dl models that train with their own step."""
 
 import keras
-import tensorflow as tf
 
-from keras_dl.models.base import replicas
-from keras_dl.models.base.batch_utils import batch_size_of, first_batch, input_of, num_samples
+from keras_dl.models.base import trainers
+from keras_dl.models.base.batch_utils import (
+    batch_size_of, first_batch, input_of, is_tf_dataset, num_samples,
+)
 from keras_dl.models.base.endpoints import SavedModelEndpoints
 from keras_dl.models.base.loss_trackers import LossTrackers
 from keras_dl.models.base.non_finite_guard import StopOnNonFinite
@@ -14,8 +15,7 @@ from keras_dl.utils.api_export import keras_dl_export
 
 
 @keras_dl_export("keras_dl.models.BaseModel")
-class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerSymbolicBuild,
-                keras.Model):
+class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Model):
     """Base class of keras_dl models with their own training step.
 
     A small training template. A subclass:
@@ -28,10 +28,13 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
       `mode`), except the gap-like logs it names in `undirected_logs`, which
       have no better direction (those callbacks then ask for `mode`);
     - returns one batch's `(loss, logs, predictions)` from
-      `compute_objective(data, training)`: the inherited `train_step`
-      minimises `loss` with `self.optimizer` and `test_step` evaluates it.
-      A model with several optimizers writes its own `train_step` from
-      `gradient_step` and `finish_step`;
+      `compute_objective(data, training)`: the inherited `training_step`
+      minimises `loss` with `self.optimizer` and `evaluation_step` evaluates
+      it. A model with several optimizers writes its own `training_step`
+      (and `evaluation_step`) from `gradient_step` and `finish_step`, builds
+      its optimizers in `compile` and exposes them with
+      `share_optimizers()`; a model whose gradients have a closed form applies
+      them with `closed_form_gradient_step`;
     - may refuse data it cannot train on in `check_data(x, y)`;
     - sets `accepts_compiled_loss = False` when its objective is its own,
       so that `compile(loss=...)` is refused rather than ignored;
@@ -53,17 +56,23 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
     `__init__`, so a model saves before it is compiled or trained, and no
     constructor calls a method that a subclass overrides.
 
-    The base does the rest once for every model: `gradient_step` divides the
-    loss by the replicas in sync (so two replicas make the update of one with
-    the same global batch) and applies the optimizer's loss scaling (mixed
-    precision); `fit` builds the model from the first batch before any
-    compiled step, refuses empty data, and stops with `NonFiniteLossError`
-    when a logged value or a weight becomes NaN or infinite. Two jobs live
-    in their own modules: the random state of the model and its layers is
-    saved with the weights (`SavedRandomState`, so
-    `keras.callbacks.BackupAndRestore` resumes exactly), and `export`
-    writes the `serve` endpoint and those of `export_endpoints`
-    (`SavedModelEndpoints`).
+    The steps are written once, statefully (variables are read and assigned
+    as in eager code); the base turns them into the `train_step`/`test_step`
+    of the backend's Keras trainer (`keras_dl.models.base.trainers`): on
+    TensorFlow they run as they are, on JAX as a pure function of the
+    trainer's state, with gradients from `jax.grad`.
+
+    The base does the rest once for every model: `gradient_step` applies
+    the optimizer's loss scaling (mixed precision) and, under a
+    `tf.distribute` strategy, divides the loss by the replicas in sync (so
+    two replicas make the update of one with the same global batch); `fit`
+    builds the model from the first batch before any compiled step, refuses
+    empty data, and stops with `NonFiniteLossError` when a logged value or a
+    weight becomes NaN or infinite. Two jobs live in their own modules: the
+    random state of the model and its layers is saved with the weights
+    (`SavedRandomState`, so `keras.callbacks.BackupAndRestore` resumes
+    exactly), and `export` writes the `serve` endpoint and those of
+    `export_endpoints` (`SavedModelEndpoints`).
 
     Args:
         seed: optional int, the seed of `self.seed_generator`.
@@ -149,16 +158,63 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
         """
         raise NotImplementedError(f"{type(self).__name__} must implement compute_objective()")
 
-    def train_step(self, data):
+    def training_step(self, data):
+        """One training step on the batch `data`, written statefully; returns the logs.
+
+        By default minimises `compute_objective`'s loss with `self.optimizer`
+        (`gradient_step`) and updates the trackers (`finish_step`). The
+        backend's `train_step` runs it (`keras_dl.models.base.trainers`).
+        """
         _, (logs, predictions) = self.gradient_step(
             self.optimizer, self.trainable_variables,
             lambda: _loss_and_rest(self.compute_objective(data, training=True)),
         )
         return self.finish_step(data, logs, predictions)
 
-    def test_step(self, data):
+    def evaluation_step(self, data):
+        """One evaluation step on the batch `data`; returns the logs."""
         _, logs, predictions = self.compute_objective(data, training=False)
         return self.finish_step(data, logs, predictions)
+
+    def gradient_step(self, optimizer, variables, loss_fn):
+        """Minimises `loss_fn()` over `variables` with `optimizer`.
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            loss_fn: a function returning `(loss, aux)`: the scalar mean loss
+                of the batch (of this replica's share under `tf.distribute`)
+                and any auxiliary values to return.
+
+        Returns:
+            `(loss, aux)`, unscaled.
+        """
+        return trainers.gradient_step(optimizer, variables, loss_fn)
+
+    def closed_form_gradient_step(self, optimizer, variables, gradients_fn):
+        """Applies gradients computed in closed form (no loss is differentiated).
+
+        Args:
+            optimizer: the optimizer built for `variables`.
+            variables: the variables to update.
+            gradients_fn: a function returning `(gradients, aux)`: the
+                gradients of the batch's mean loss (of this replica's share
+                under `tf.distribute`), one per variable, and any auxiliary
+                values to return.
+
+        Returns:
+            `aux`. The gradients are divided by the replicas in sync (as
+            `gradient_step` divides the loss) and go through the optimizer's
+            `scale_loss` (linear: a loss-scaling optimizer unscales them again).
+        """
+        return trainers.closed_form_gradient_step(optimizer, variables, gradients_fn)
+
+    def share_optimizers(self):
+        """Sets `self.optimizer` to what the backend's trainer needs of a model with
+        several optimizers (`self.optimizers`), once `compile` has built them: None on
+        TensorFlow, an `OptimizerGroup` of them on JAX, whose trainer carries only
+        `model.optimizer`'s state."""
+        self.optimizer = trainers.shared_optimizer(self.optimizers)
 
     def finish_step(self, data, logs, predictions=None):
         """Updates the trackers of `logs` and the compiled metrics; returns their means so
@@ -170,26 +226,6 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
             self.compute_metrics(None, *predictions)
             results.update(compiled.result())
         return keras_compat.logs_reducible_across_workers(results)
-
-    def gradient_step(self, optimizer, variables, loss_fn):
-        """Minimises `loss_fn()` over `variables` with `optimizer`.
-
-        Args:
-            optimizer: the optimizer built for `variables`.
-            variables: the variables to update.
-            loss_fn: a function returning `(loss, aux)`: the scalar mean loss
-                of this replica's batch and any auxiliary values to return.
-
-        Returns:
-            `(loss, aux)`, unscaled.
-        """
-        with tf.GradientTape() as tape:
-            loss, aux = loss_fn()
-            loss = keras.ops.cast(loss, "float32")
-            scaled = optimizer.scale_loss(replicas.replica_share(loss))
-        gradients = tape.gradient(scaled, variables)
-        optimizer.apply_gradients(zip(gradients, variables))
-        return loss, aux
 
     # Data ----------------------------------------------------------------------
 
@@ -204,6 +240,7 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
         """
 
     def _prepare(self, x, y):
+        trainers.check_steps(self)
         if num_samples(x) == 0:
             raise ValueError(f"{type(self).__name__}: `x` holds no samples (received 0)")
         batch = None if x is None else first_batch(x, y)
@@ -217,14 +254,14 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
     def _build_compiled_metrics(self, batch):
         """Builds the compiled metrics on the predictions of `compute_objective` (one
         sample, nothing updated: no variable or random state changes)."""
-        x, y = (None if part is None else tf.nest.map_structure(lambda a: a[:1], part)
+        x, y = (None if part is None else keras.tree.map_structure(lambda a: a[:1], part)
                 for part in batch)
 
         def predictions():
             with keras.StatelessScope():
                 return self.compute_objective(x if y is None else (x, y), training=False)[2]
 
-        with self.distribute_strategy.scope():
+        with trainers.variable_scope(self):
             keras_compat.build_compiled_metrics(self, predictions)
 
     def build_from_data(self, x):
@@ -236,14 +273,14 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, keras_compat.MultiWorkerS
         """
         if self.built or x is None:
             return
-        if isinstance(x, tf.data.Dataset):
+        if is_tf_dataset(x):
             x = input_of(first_batch(x))
-        sample = tf.nest.map_structure(lambda array: array[:1], x)
-        with self.distribute_strategy.scope():
+        sample = keras.tree.map_structure(lambda array: array[:1], x)
+        with trainers.variable_scope(self):
             self(sample)
 
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
-        if isinstance(x, tf.data.Dataset) and not args:
+        if is_tf_dataset(x) and not args:
             # A dataset shuffles itself; Keras warns about fit's default shuffle=True there.
             kwargs.setdefault("shuffle", False)
         self._prepare(x, y)

@@ -1,7 +1,10 @@
 """Small helpers on batches and data that the models share."""
 
+import sys
+
+import keras
 import numpy as np
-import tensorflow as tf
+from keras import ops
 
 
 def input_of(data):
@@ -11,12 +14,20 @@ def input_of(data):
 
 def batch_size_of(data):
     """The number of samples in a batch of any nesting (first dimension of its first tensor)."""
-    return tf.shape(tf.nest.flatten(data)[0])[0]
+    return ops.shape(keras.tree.flatten(data)[0])[0]
+
+
+def is_tf_dataset(x):
+    """Whether `x` is a `tf.data.Dataset` (never without TensorFlow imported)."""
+    tf = sys.modules.get("tensorflow")
+    return tf is not None and isinstance(x, tf.data.Dataset)
 
 
 def tensor_specs(shapes, name=None):
     """float32 `tf.TensorSpec`s with a free batch dimension for a shape or a list of shapes,
     named `name` (`name_0`, `name_1`, ... for a list)."""
+    import tensorflow as tf
+
     if isinstance(shapes, list):
         return [tf.TensorSpec((None, *shape[1:]), tf.float32,
                               name=None if name is None else f"{name}_{index}")
@@ -32,22 +43,22 @@ def first_batch(x, y=None):
         `(x, y)`: nested NumPy arrays (`y` None when there are no targets), or
         None for an empty dataset.
     """
-    if isinstance(x, tf.data.Dataset):
+    if is_tf_dataset(x):
         for element in x.take(1):
-            element = tf.nest.map_structure(np.asarray, element)
+            element = keras.tree.map_structure(np.asarray, element)
             if not isinstance(element, tuple):
                 return element, None
             return element[0], element[1] if len(element) > 1 else None
         return None
     as_array = lambda value: value if isinstance(value, np.ndarray) else np.asarray(value)  # noqa: E731
-    return tf.nest.map_structure(as_array, x), (
-        None if y is None else tf.nest.map_structure(as_array, y)
+    return keras.tree.map_structure(as_array, x), (
+        None if y is None else keras.tree.map_structure(as_array, y)
     )
 
 
 def num_samples(x):
     """The number of samples of `fit`'s data (first dimension of its first array), or
     None for a dataset or a generator."""
-    if x is None or isinstance(x, tf.data.Dataset) or not hasattr(x, "__len__"):
+    if x is None or is_tf_dataset(x) or not hasattr(x, "__len__"):
         return None
-    return len(tf.nest.flatten(x)[0])
+    return len(keras.tree.flatten(x)[0])

@@ -4,9 +4,9 @@ named inputs and a named output."""
 import collections
 
 import keras
-import tensorflow as tf
 
 from keras_dl.models.base.batch_utils import tensor_specs
+from keras_dl.utils.backend_ops import not_on_this_backend
 
 Endpoint = collections.namedtuple("Endpoint", "function output signatures")
 Endpoint.__doc__ = """An extra SavedModel endpoint.
@@ -22,6 +22,8 @@ signatures: lists of named `tf.TensorSpec`s, one list per form it takes; the
 
 def scalar_spec(name):
     """A named int32 scalar input (`num_samples`, `seed`)."""
+    import tensorflow as tf
+
     return tf.TensorSpec((), tf.int32, name=name)
 
 
@@ -33,6 +35,12 @@ class SavedModelEndpoints:
     `serving_input_name`, by default `"inputs"`), outputs by the endpoint
     (`serve` returns `{serving_output_name: ...}`), so that a client reads
     e.g. `reloaded.serve(x)["reconstructions"]`.
+
+    On JAX, Keras' export converts each endpoint with `jax2tf` for one
+    signature; an endpoint with several forms (an optional input, such as
+    `generate`'s `seed`) is a `tf.function` with several concrete functions,
+    which it cannot write: exporting such a model raises
+    `NotImplementedError` (save it as `.keras` and export it on TensorFlow).
     """
 
     serving_input_name = "inputs"
@@ -53,6 +61,15 @@ class SavedModelEndpoints:
         if format != "tf_saved_model":
             return super().export(filepath, format=format, verbose=verbose,
                                   input_signature=input_signature, **kwargs)
+        endpoints = self.export_endpoints()
+        several_forms = [name for name, endpoint in endpoints.items()
+                         if len(endpoint.signatures) > 1]
+        if several_forms and keras.backend.backend() != "tensorflow":
+            raise not_on_this_backend(
+                f"Exporting {type(self).__name__} (its endpoints {several_forms} take an "
+                "optional input, a tf.function of several signatures; save the model as "
+                ".keras and export it there)"
+            )
         archive = keras.export.ExportArchive()
         archive.track(self)
         # One argument: a tensor, or a list of tensors for multi-input models.
@@ -61,11 +78,13 @@ class SavedModelEndpoints:
             _named(lambda inputs: self(inputs, training=False), self.serving_output_name),
             input_signature or [self.serving_signature()],
         )
-        for name, endpoint in self.export_endpoints().items():
+        for name, endpoint in endpoints.items():
             function = _named(endpoint.function, endpoint.output)
             if len(endpoint.signatures) == 1:
                 archive.add_endpoint(name, function, endpoint.signatures[0])
                 continue
+            import tensorflow as tf
+
             traced = tf.function(function)
             for signature in endpoint.signatures:
                 traced.get_concrete_function(*signature)

@@ -2,14 +2,15 @@
 
 import keras
 
+from keras_dl.models.base.trainers import variable_scope
 from keras_dl.utils import keras_compat
 
 
 class LossTrackers:
     """One `keras.metrics.Mean` per logged name, created on first use.
 
-    Created lazily (in the model's distribution strategy scope, as Keras
-    creates its compiled metrics) so that `tracker_names` may depend on
+    Created lazily (in the model's distribution strategy scope on TensorFlow,
+    as Keras creates its compiled metrics) so that `tracker_names` may depend on
     constructor arguments, and kept outside Keras' state tracking so that they
     may be created after the model is built. Each tracker improves downwards
     unless the model names it in `undirected_logs`; `all()` gives them as one
@@ -24,7 +25,7 @@ class LossTrackers:
     def all(self):
         """The trackers as one metric whose result is `{name: mean}`."""
         if self.by_name is None:
-            with self.model.distribute_strategy.scope():
+            with variable_scope(self.model):
                 self.by_name = {name: self._tracker(name) for name in self.model.tracker_names}
                 self.metrics_list = keras_compat.monitorable_metrics_list(
                     list(self.by_name.values()))

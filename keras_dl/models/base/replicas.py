@@ -12,23 +12,38 @@ update of one replica with the same global batch by:
 - keeping state that every replica updates identically from global statistics in
   variables aggregated as the first replica's value (`add_global_state`).
 
-Outside a strategy, or with one replica, each of these is the identity.
+Outside a strategy, or with one replica, each of these is the identity; so are they
+on the backends without `tf.distribute` (JAX: `keras.distribution` runs one step on
+the global batch, so its statistics are already global).
 """
 
-import tensorflow as tf
+import keras
 from keras import ops
 
 # Every replica assigns the same value (computed from global statistics): keep the first.
 GLOBAL_STATE_AGGREGATION = "only_first_replica"
 
 
+def _distribute():
+    """`tf.distribute` on the TensorFlow backend, None on the others."""
+    if keras.backend.backend() != "tensorflow":
+        return None
+    import tensorflow as tf
+
+    return tf.distribute
+
+
 def replicas_in_sync():
     """The number of replicas of the current `tf.distribute` strategy (1 outside one)."""
-    return tf.distribute.get_strategy().num_replicas_in_sync
+    distribute = _distribute()
+    return 1 if distribute is None else distribute.get_strategy().num_replicas_in_sync
 
 
 def replicas_of(model):
-    """The number of replicas of the strategy `model` was created under."""
+    """The number of replicas of the strategy `model` was created under (1 on the
+    backends without `tf.distribute`)."""
+    if _distribute() is None:
+        return 1
     return model.distribute_strategy.num_replicas_in_sync
 
 
@@ -63,7 +78,10 @@ def sum_over_replicas(value):
 
 
 def _all_reduce(reduction, value):
-    context = tf.distribute.get_replica_context()
+    distribute = _distribute()
+    if distribute is None:
+        return value
+    context = distribute.get_replica_context()
     if context is None or context.num_replicas_in_sync == 1:
         return value
     return context.all_reduce(reduction, value)

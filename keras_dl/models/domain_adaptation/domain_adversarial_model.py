@@ -243,7 +243,7 @@ class DomainAdversarialModel(BaseModel):
             return keras.losses.BinaryCrossentropy(from_logits=activation != "sigmoid")
         return keras.losses.SparseCategoricalCrossentropy(from_logits=activation != "softmax")
 
-    def train_step(self, data):
+    def training_step(self, data):
         inputs, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
         if not isinstance(inputs, (tuple, list)) or len(inputs) != 2 or labels is None:
             raise ValueError(
@@ -252,7 +252,7 @@ class DomainAdversarialModel(BaseModel):
                 "keras_dl.datasets.domain_adaptation), received inputs of structure "
                 f"{keras.tree.map_structure(lambda x: tuple(x.shape), inputs)} and labels {labels}"
             )
-        return super().train_step(data)
+        return super().training_step(data)
 
     def compute_objective(self, data, training):
         inputs, labels = data[0], data[1]

@@ -1,0 +1,143 @@
+"""The training step as Keras' JAX trainer calls it: `train_step(state, data) ->
+(logs, new_state)`, a pure function (jit-compiled unless `run_eagerly`) of the state
+`(trainable, non_trainable, optimizer, metrics)` variable values.
+
+The model's stateful step runs unchanged inside a `keras.StatelessScope` seeded with
+the state: reads see the state's values, assignments (optimizer updates, trackers and
+metrics, seed generators, moving statistics) are recorded in the scope, and the new
+state is read back from it. Gradients come from `jax.grad` over the values of the
+variables being trained (`gradient_step`); the optimizer's `apply` runs in the scope,
+like Keras' own `optimizer.stateless_apply`. Only `model.optimizer`'s variables travel
+in the state: a model with several optimizers exposes them all as one
+`OptimizerGroup` (`shared_optimizer`). Data parallelism is `keras.distribution`'s: the
+step sees the global batch, so no loss is divided by replicas here.
+"""
+
+import contextlib
+import inspect
+
+import keras
+from keras import ops
+
+from keras_dl.models.base.optimizer_group import OptimizerGroup
+from keras_dl.utils import backend_ops, keras_compat
+
+
+class Steps:
+    """`train_step`/`test_step` in the JAX trainer's stateless form."""
+
+    def train_step(self, state, data):
+        optimizer_variables = [] if self.optimizer is None else self.optimizer.variables
+        variables = (self.trainable_variables, self.non_trainable_variables,
+                     optimizer_variables, self.metrics_variables)
+        return run_stateless(variables, state, lambda: self.training_step(data))
+
+    def test_step(self, state, data):
+        variables = (self.trainable_variables, self.non_trainable_variables,
+                     self.metrics_variables)
+        return run_stateless(variables, state, lambda: self.evaluation_step(data))
+
+
+def gradient_step(optimizer, variables, loss_fn):
+    """`BaseModel.gradient_step` with `jax.grad` over the values of `variables`, the loss
+    computed in a stateless scope forked from the step's."""
+    import jax
+
+    variables = list(variables)
+
+    def objective(values):
+        loss, aux = loss_fn()
+        loss = ops.cast(loss, "float32")
+        return optimizer.scale_loss(loss), (loss, aux)
+
+    gradients, (loss, aux) = backend_ops.jax_stateful_transform(
+        jax.grad, objective, [variable.value for variable in variables],
+        overrides=lambda values: zip(variables, values),
+    )
+    apply_gradients(optimizer, gradients, variables)
+    return loss, aux
+
+
+def closed_form_gradient_step(optimizer, variables, gradients_fn):
+    """`BaseModel.closed_form_gradient_step`: nothing to differentiate, the update is
+    assigned in the step's stateless scope."""
+    gradients, aux = gradients_fn()
+    apply_gradients(optimizer, [optimizer.scale_loss(gradient) for gradient in gradients],
+                    list(variables))
+    return aux
+
+
+def apply_gradients(optimizer, gradients, variables):
+    """`optimizer.apply(gradients, variables)` inside the step's stateless scope.
+
+    A `LossScaleOptimizer` chooses between assignments with `ops.cond`, which a
+    traced JAX function cannot do (the assignments would leak tracers out of the
+    branches); its `stateless_apply` computes the new values instead, for all the
+    variables it was built for, which are then assigned in the scope.
+    """
+    if not isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
+        optimizer.apply(gradients, variables)
+        return
+    built = keras_compat.optimizer_trainable_variables(optimizer)
+    gradient_of = {id(variable): gradient for variable, gradient in zip(variables, gradients)}
+    if set(gradient_of) != {id(variable) for variable in built}:
+        raise ValueError(
+            "On JAX a LossScaleOptimizer updates all the variables it was built for at once: "
+            f"received gradients for {len(gradient_of)} variables, it was built for {len(built)}"
+        )
+    new_values, new_optimizer_values = optimizer.stateless_apply(
+        [variable.value for variable in optimizer.variables],
+        [gradient_of[id(variable)] for variable in built],
+        [variable.value for variable in built],
+    )
+    for variable, value in zip(list(built) + optimizer.variables,
+                               list(new_values) + list(new_optimizer_values)):
+        variable.assign(value)
+
+
+def run_stateless(variable_lists, value_lists, function):
+    """Runs the stateful `function()` in a `keras.StatelessScope` where each variable
+    of `variable_lists` holds its value of `value_lists`.
+
+    Returns:
+        `(function(), new_value_lists)`: the values of the same variables after
+        the assignments that `function` made.
+    """
+    mapping = []
+    for variables, values in zip(variable_lists, value_lists):
+        if len(variables) != len(values):
+            raise ValueError(
+                f"The JAX training state holds {len(values)} values for {len(variables)} "
+                "variables: the model created or dropped variables after fit() began"
+            )
+        mapping.extend(zip(variables, values))
+    with keras.StatelessScope(state_mapping=mapping) as scope:
+        outputs = function()
+    new_values = tuple(
+        [scope.get_current_value(variable) for variable in variables]
+        for variables in variable_lists
+    )
+    return outputs, new_values
+
+
+def check_steps(model):
+    """Refuses a model whose own `train_step`/`test_step` is written in the TensorFlow
+    trainer's form, `(data) -> logs` (the JAX trainer calls `(state, data)`): such a
+    model moves its step into `training_step`/`evaluation_step`."""
+    for name, hook in (("train_step", "training_step"), ("test_step", "evaluation_step")):
+        step = getattr(type(model), name)
+        if step is not getattr(Steps, name) and len(inspect.signature(step).parameters) == 2:
+            raise backend_ops.not_on_this_backend(
+                f"{type(model).__name__}.{name}(data), written for Keras' TensorFlow trainer "
+                f"(a model of its own step overrides {hook}(data) instead),"
+            )
+
+
+def variable_scope(model):
+    """No scope: `keras.distribution` lays variables out where they are created."""
+    return contextlib.nullcontext()
+
+
+def shared_optimizer(optimizers):
+    """The optimizers as one `OptimizerGroup`, whose variables travel in the state."""
+    return OptimizerGroup(optimizers)

@@ -1,0 +1,145 @@
+"""The few operations keras_dl needs that Keras has no op for, one branch per backend.
+
+- `input_gradients(function, inputs)`: the gradient of `sum(function(inputs))`
+  with respect to `inputs` (the WGAN-GP penalty);
+- `batch_jacobian(function, inputs)`: each sample's Jacobian of `function`'s
+  output with respect to its input (the contractive autoencoder);
+- `is_traced(tensor)`: whether `tensor` is a placeholder of a traced function
+  rather than a value (checks that need values skip it);
+- `normal_from_seed(shape, seed)`: standard normal draws from an int seed or
+  an int tensor (a served SavedModel's `seed` input), the same numbers for the
+  same seed.
+
+`function` may be stateful Keras code (layers that draw random numbers or
+update moving statistics): on TensorFlow it runs under a `tf.GradientTape`, on
+JAX inside the transformation (`jax.grad`, `jax.jacrev`) in a stateless scope
+forked from the current one, and what it assigns is assigned afterwards, as
+TensorFlow would have (`jax_stateful_transform`).
+"""
+
+import keras
+from keras import ops
+
+from keras_dl.utils import keras_compat
+
+
+def backend():
+    return keras.backend.backend()
+
+
+def not_on_this_backend(what, alternative="tensorflow"):
+    """The `NotImplementedError` for `what`, which the current backend cannot do."""
+    return NotImplementedError(
+        f"{what} is not available on the {backend()} backend of keras_dl; it runs with "
+        f"KERAS_BACKEND={alternative}"
+    )
+
+
+def jax_stateful_transform(transform, function, argument, overrides=lambda argument: ()):
+    """`transform(pure)(argument)` for stateful Keras code on JAX.
+
+    `pure(argument)` runs `function(argument)` in a stateless scope forked
+    from the current one (`keras_compat.ForkedStatelessScope`) in which the
+    variables `overrides(argument)` gives (pairs `(variable, value)`) take
+    those values, and returns `(output, aux)`, where `function` returns
+    `(output, aux)`; `transform` must take `has_aux=True` (`jax.grad`,
+    `jax.value_and_grad`, `jax.jacrev`). The variables that `function`
+    assigned are assigned their new values after the transformation, in the
+    current scope, so no traced value leaks out of it.
+
+    Returns:
+        `(result, aux)`: what `transform(pure, has_aux=True)(argument)` computes
+        (gradients, a Jacobian) and `function`'s `aux`.
+    """
+    assigned = []
+
+    def pure(value):
+        with keras_compat.ForkedStatelessScope(overrides(value)) as scope:
+            output, aux = function(value)
+        assigned[:] = list(scope.assigned.values())
+        return output, (aux, [scope.get_current_value(variable) for variable in assigned])
+
+    result, (aux, new_values) = transform(pure, has_aux=True)(argument)
+    for variable, value in zip(assigned, new_values):
+        variable.assign(value)
+    return result, aux
+
+
+def _taped(function, inputs):
+    """`(tape, function(inputs))`, `inputs` watched by the TensorFlow `tape`."""
+    import tensorflow as tf
+
+    with tf.GradientTape() as tape:
+        tape.watch(inputs)
+        outputs = function(inputs)
+    return tape, outputs
+
+
+def input_gradients(function, inputs):
+    """d sum(function(inputs)) / d inputs, of float32 `inputs`."""
+    if backend() == "tensorflow":
+        tape, outputs = _taped(function, inputs)
+        return tape.gradient(outputs, inputs)
+    if backend() == "jax":
+        import jax
+
+        gradients, _ = jax_stateful_transform(
+            jax.grad, lambda x: (ops.sum(ops.cast(function(x), "float32")), None), inputs
+        )
+        return gradients
+    raise not_on_this_backend("Differentiating with respect to inputs (WGAN-GP)", "jax")
+
+
+def batch_jacobian(function, inputs):
+    """`J[i] = d function(inputs)[i] / d inputs[i]` for every sample `i`, shape
+    `(batch, *output_shape[1:], *input_shape[1:])`, for a `function` whose
+    samples do not depend on each other (as `tf.GradientTape.batch_jacobian`
+    assumes)."""
+    if backend() == "tensorflow":
+        tape, outputs = _taped(function, inputs)
+        return tape.batch_jacobian(outputs, inputs)
+    if backend() == "jax":
+        import jax
+
+        # Samples are independent: the Jacobian of the outputs summed over the batch
+        # holds each sample's Jacobian, (*output_shape[1:], batch, *input_shape[1:]).
+        jacobian, _ = jax_stateful_transform(
+            jax.jacrev, lambda x: (ops.sum(function(x), axis=0), None), inputs
+        )
+        output_rank = len(jacobian.shape) - len(inputs.shape)
+        return ops.moveaxis(jacobian, output_rank, 0)
+    raise not_on_this_backend("The contractive autoencoder's Jacobian", "jax")
+
+
+def is_traced(tensor):
+    """Whether `tensor` is a placeholder of a function being traced (a TensorFlow
+    graph tensor, a JAX tracer), not a value that Python can inspect."""
+    if backend() == "tensorflow":
+        import tensorflow as tf
+
+        return not tf.executing_eagerly()
+    if backend() == "jax":
+        import jax
+
+        return isinstance(tensor, jax.core.Tracer)
+    return False
+
+
+def normal_from_seed(shape, seed):
+    """Standard normal draws for an int `seed` or an int scalar tensor `seed`.
+
+    An int draws with `keras.random.normal(shape, seed=seed)`; a tensor seed
+    (traced, e.g. the `seed` input of an exported endpoint) draws the same
+    numbers as that int would: TensorFlow's stateless normal with the seed
+    `[seed, 0]`, or JAX's normal with the key `[seed, 0]`.
+    """
+    if not ops.is_tensor(seed):
+        return keras.random.normal(shape, seed=int(seed))
+    if backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.random.stateless_normal(shape, seed=tf.stack([tf.cast(seed, tf.int32), 0]))
+    if backend() == "jax":
+        key = ops.stack([ops.cast(seed, "uint32"), ops.zeros((), "uint32")])
+        return keras.random.normal(shape, seed=key)
+    raise not_on_this_backend("Normal draws from a tensor seed")
