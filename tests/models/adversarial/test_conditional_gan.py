@@ -17,7 +17,8 @@ def test_conditional_gan_learns_label_dependent_means():
     data = (np.where(labels == 0, -3.0, 3.0) + 0.5 * rng.normal(size=4096)).astype("float32")[
         :, None
     ]
-    gan = models.ConditionalGAN(*one_dimensional_conditional_networks(), latent_dim=4, num_classes=2, seed=0)
+    gan = models.ConditionalGAN(
+        *one_dimensional_conditional_networks(), latent_dim=4, num_classes=2, seed=0)
     gan.compile(
         generator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),
         discriminator_optimizer=keras.optimizers.Adam(2e-3, beta_1=0.5),

@@ -111,7 +111,8 @@ def test_one_optimizer_passed_twice_is_cloned():
 def test_gans_save_resume_and_export(conditional, tmp_path):
     rng = np.random.default_rng(3)
     if conditional:
-        gan = models.ConditionalGAN(*one_dimensional_conditional_networks(), latent_dim=4, num_classes=2, seed=0)
+        gan = models.ConditionalGAN(
+            *one_dimensional_conditional_networks(), latent_dim=4, num_classes=2, seed=0)
         data = (rng.normal(size=(32, 1)).astype("float32"), rng.integers(0, 2, 32))
         z = [rng.normal(size=(6, 4)).astype("float32"), rng.integers(0, 2, 6).astype("int32")]
     else:
