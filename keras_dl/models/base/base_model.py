@@ -4,11 +4,16 @@ import keras
 
 from keras_dl.models.base import trainers
 from keras_dl.models.base.batch_utils import (
-    batch_size_of, first_batch, input_of, is_tf_dataset, num_samples,
+    batch_size_of,
+    first_batch,
+    input_of,
+    is_tf_dataset,
+    num_samples,
 )
 from keras_dl.models.base.endpoints import SavedModelEndpoints
 from keras_dl.models.base.loss_trackers import LossTrackers
 from keras_dl.models.base.non_finite_guard import StopOnNonFinite
+from keras_dl.models.base.optimizer_group import OptimizerGroup
 from keras_dl.models.base.random_state import SavedRandomState
 from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
@@ -210,11 +215,12 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
         return trainers.closed_form_gradient_step(optimizer, variables, gradients_fn)
 
     def share_optimizers(self):
-        """Sets `self.optimizer` to what the backend's trainer needs of a model with
-        several optimizers (`self.optimizers`), once `compile` has built them: None on
-        TensorFlow, an `OptimizerGroup` of them on JAX, whose trainer carries only
-        `model.optimizer`'s state."""
-        self.optimizer = trainers.shared_optimizer(self.optimizers)
+        """Sets `self.optimizer` to an `OptimizerGroup` of `self.optimizers` (a model with
+        several optimizers calls it once `compile` has built them): Keras' JAX trainer
+        carries only `model.optimizer`'s state, and Keras' learning-rate callbacks
+        (`ReduceLROnPlateau`, `LearningRateScheduler`) change every optimizer of a
+        group."""
+        self.optimizer = OptimizerGroup(self.optimizers)
 
     def finish_step(self, data, logs, predictions=None):
         """Updates the trackers of `logs` and the compiled metrics; returns their means so

@@ -228,3 +228,19 @@ def test_gan_reads_a_sigmoid_discriminator_through_its_logits():
 
 
 test_platform = platform_test("GAN", "WGAN-GP")
+
+
+@pytest.mark.parametrize("callback, divisor", [
+    # Never an improvement after the first epoch (min_delta): halved after epochs 2 and 3.
+    (lambda: keras.callbacks.ReduceLROnPlateau(monitor="generator_loss", patience=0,
+                                               factor=0.5, min_delta=1e9), 4),
+    (lambda: keras.callbacks.LearningRateScheduler(lambda epoch, rate: rate * 0.5), 8),
+], ids=["ReduceLROnPlateau", "LearningRateScheduler"])
+def test_learning_rate_callbacks_change_both_optimizers(callback, divisor):
+    gan = gaussian_gan()
+    gan.compile(generator_optimizer=keras.optimizers.Adam(1e-3),
+                discriminator_optimizer=keras.optimizers.Adam(2e-3))
+    data = np.random.default_rng(5).normal(size=(16, 1)).astype("float32")
+    gan.fit(data, batch_size=8, epochs=3, verbose=0, callbacks=[callback()])
+    rates = [float(optimizer.learning_rate) for optimizer in gan.optimizers]
+    np.testing.assert_allclose(rates, [1e-3 / divisor, 2e-3 / divisor], rtol=1e-5)

@@ -14,10 +14,7 @@ module of the current backend supplies:
 - `check_steps(model)`: refuses, before training, a model whose steps the backend
   cannot run;
 - `variable_scope(model)`: where the model's late variables (trackers, compiled
-  metrics) are created (the model's `tf.distribute` strategy scope on TensorFlow);
-- `shared_optimizer(optimizers)`: what `model.optimizer` is for a model with several
-  optimizers (None on TensorFlow, where each optimizer is applied in place; an
-  `OptimizerGroup` on JAX, whose state holds `model.optimizer`'s variables only).
+  metrics) are created (the model's `tf.distribute` strategy scope on TensorFlow).
 """
 
 import keras
@@ -34,4 +31,3 @@ gradient_step = backend_trainer.gradient_step
 closed_form_gradient_step = backend_trainer.closed_form_gradient_step
 check_steps = backend_trainer.check_steps
 variable_scope = backend_trainer.variable_scope
-shared_optimizer = backend_trainer.shared_optimizer

@@ -9,7 +9,7 @@ state is read back from it. Gradients come from `jax.grad` over the values of th
 variables being trained (`gradient_step`); the optimizer's `apply` runs in the scope,
 like Keras' own `optimizer.stateless_apply`. Only `model.optimizer`'s variables travel
 in the state: a model with several optimizers exposes them all as one
-`OptimizerGroup` (`shared_optimizer`). Data parallelism is `keras.distribution`'s: the
+`OptimizerGroup` (`BaseModel.share_optimizers`). Data parallelism is `keras.distribution`'s: the
 step sees the global batch, so no loss is divided by replicas here.
 """
 
@@ -19,7 +19,6 @@ import inspect
 import keras
 from keras import ops
 
-from keras_dl.models.base.optimizer_group import OptimizerGroup
 from keras_dl.utils import backend_ops, keras_compat
 
 
@@ -137,7 +136,3 @@ def variable_scope(model):
     """No scope: `keras.distribution` lays variables out where they are created."""
     return contextlib.nullcontext()
 
-
-def shared_optimizer(optimizers):
-    """The optimizers as one `OptimizerGroup`, whose variables travel in the state."""
-    return OptimizerGroup(optimizers)

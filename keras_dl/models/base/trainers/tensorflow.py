@@ -49,7 +49,3 @@ def variable_scope(model):
     """The model's `tf.distribute` strategy scope, where Keras creates its variables."""
     return model.distribute_strategy.scope()
 
-
-def shared_optimizer(optimizers):
-    """None: each optimizer assigns its variables in place, `model.optimizer` stays unset."""
-    return None

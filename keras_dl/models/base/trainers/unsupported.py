@@ -34,6 +34,3 @@ def check_steps(model):
 def variable_scope(model):
     return contextlib.nullcontext()
 
-
-def shared_optimizer(optimizers):
-    return None
