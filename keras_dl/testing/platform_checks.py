@@ -13,7 +13,7 @@
                     optimizer state, and (deterministic kinds) the same next epoch
     export          SavedModel endpoints answer like the Keras model
     uncompiled_file a built, never compiled model saves to .keras and loads with the
-                    same answers
+                    same answers, still uncompiled
     monitor         EarlyStopping without `mode` on every log that has a direction (and
                     its val_ form), ModelCheckpoint(save_best_only=True) and
                     ReduceLROnPlateau on one; logs without a direction ask for `mode`
@@ -159,7 +159,8 @@ def check_uncompiled_file(name, tmp_path):
     x, y = CASES[name].data(8)
     model = CASES[name].build()
     model.build_from_data(x)
-    assert_keras_file_round_trip(model, serving_inputs(name, x, y), str(tmp_path))
+    restored = assert_keras_file_round_trip(model, serving_inputs(name, x, y), str(tmp_path))
+    assert not restored.compiled and not restored.optimizers, name  # it comes back as it was
 
 
 def check_monitor(name, tmp_path):

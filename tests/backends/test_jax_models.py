@@ -19,7 +19,7 @@ import pytest
 from keras_dl import callbacks, models
 from keras_dl.models import GAN
 from keras_dl.testing import assert_keras_file_round_trip, platform_checks
-from keras_dl.testing.platform_cases import FEATURES, CASES, compile_case, serving_inputs
+from keras_dl.testing.platform_cases import CASES, FEATURES, compile_case, serving_inputs
 
 pytestmark = pytest.mark.skipif(
     keras.backend.backend() != "jax",

@@ -163,9 +163,9 @@ class GAN(BaseModel):
         for unused in ("optimizer", "loss", "metrics"):
             if kwargs.pop(unused, None) is not None:
                 raise TypeError(
-                    f"GAN.compile() takes generator_optimizer and discriminator_optimizer, not "
-                    f"`{unused}` (the GAN loss is chosen with GAN(loss=...); its logs are the "
-                    "two losses)"
+                    f"{type(self).__name__}.compile() takes generator_optimizer and "
+                    f"discriminator_optimizer, not `{unused}` (the GAN loss is chosen with "
+                    "GAN(loss=...); its logs are the two losses)"
                 )
         super().compile(optimizer=None, **kwargs)
         generator_optimizer = keras.optimizers.get(generator_optimizer)

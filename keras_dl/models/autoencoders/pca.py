@@ -196,5 +196,8 @@ def _as_matrix(x):
         )
     x = x.astype("float32")
     if not np.all(np.isfinite(x)):
-        raise ValueError("`x` holds NaN or infinite values; PCA needs finite data")
+        count = int(x.size - np.count_nonzero(np.isfinite(x)))
+        raise ValueError(
+            f"PCA: `x` holds NaN or infinite values ({count} of {x.size}); PCA needs finite data"
+        )
     return ops.convert_to_tensor(x)

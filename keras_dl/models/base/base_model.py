@@ -9,6 +9,7 @@ from keras_dl.models.base.batch_utils import (
     input_of,
     is_tf_dataset,
     num_samples,
+    require_finite,
 )
 from keras_dl.models.base.endpoints import SavedModelEndpoints
 from keras_dl.models.base.loss_trackers import LossTrackers
@@ -253,6 +254,7 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
         if x is not None and batch is None:
             raise ValueError(f"{type(self).__name__}: `x` is an empty dataset")
         if batch is not None:
+            require_finite(type(self).__name__, *batch)
             self.check_data(*batch)
             self.build_from_data(input_of(batch))
             self._build_compiled_metrics(batch)

@@ -62,3 +62,17 @@ def num_samples(x):
     if x is None or is_tf_dataset(x) or not hasattr(x, "__len__"):
         return None
     return len(keras.tree.flatten(x)[0])
+
+
+def require_finite(owner, x, y):
+    """Raises a ValueError naming `owner` where the floating-point arrays of `x` or `y`
+    (nested NumPy arrays) hold NaN or infinite values."""
+    for name, part in (("x", x), ("y", y)):
+        for array in [] if part is None else keras.tree.flatten(part):
+            array = np.asarray(array)
+            if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+                count = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+                raise ValueError(
+                    f"{owner}: `{name}` holds NaN or infinite values ({count} of "
+                    f"{np.size(array)}); remove or impute them before training"
+                )

@@ -38,6 +38,6 @@ class ManyStepsPerCall:
         """Keras' compile config; a default `steps_per_execution` is saved as the default
         (None), so that a model loaded under another strategy takes that strategy's."""
         config = super().get_compile_config()
-        if config is not None and self._default_steps_per_execution:
+        if config and self._default_steps_per_execution:  # empty when not compiled
             config["steps_per_execution"] = None
         return config

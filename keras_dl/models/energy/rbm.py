@@ -236,8 +236,6 @@ class RBM(ManyStepsPerCall, BaseModel):
                              f"{x.shape[1]} features per sample")
         if x.dtype.kind not in "biuf":
             raise TypeError(f"RBM: `x` must hold numbers, received dtype {x.dtype}")
-        if not np.all(np.isfinite(x)):
-            raise ValueError("RBM: `x` holds NaN or infinite values")
         self.visible_units.check_data(x)
 
     def _chain_statistics(self, v_data, training):

@@ -1,11 +1,18 @@
-"""NaN stops training and says where, also when a ReLU hides it from the losses."""
+"""NaN stops training and says where, also when a ReLU hides it from the losses.
+
+`fit` refuses non-finite arrays before training (and a dataset's first batch); NaN that
+reaches a step (a later batch of a dataset, an exploding update) stops training with
+`NonFiniteLossError`. These tests feed their NaN in a later batch of a `tf.data.Dataset`.
+"""
 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_dl import models
 from keras_dl.models.base.non_finite_guard import StopOnNonFinite
+from keras_dl.testing.platform_cases import CASES, compile_case
 
 
 def autoencoder(activation="relu", steps_per_execution=1):
@@ -16,18 +23,22 @@ def autoencoder(activation="relu", steps_per_execution=1):
     return model
 
 
+def batches(data, batch_size=8):
+    return tf.data.Dataset.from_tensor_slices(data).batch(batch_size)
+
+
 def test_nan_input_behind_a_relu_stops_training_naming_the_weight():
     x = np.random.default_rng(0).uniform(size=(32, 6)).astype("float32")
-    x[5, 2] = np.nan
+    x[13, 2] = np.nan
     with pytest.raises(models.NonFiniteLossError, match="non-finite"):
-        autoencoder().fit(x, batch_size=8, epochs=2, verbose=0)
+        autoencoder().fit(batches(x), epochs=2, verbose=0)
 
 
 def test_nan_target_data_stops_domain_adversarial_training():
     rng = np.random.default_rng(0)
     x_source, y_source = rng.uniform(size=(32, 4)).astype("float32"), rng.integers(0, 2, 32)
     x_target = rng.uniform(size=(32, 4)).astype("float32")
-    x_target[7, 1] = np.nan
+    x_target[15, 1] = np.nan
     model = models.DomainAdversarialModel(
         keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu")]),
         keras.Sequential([keras.Input((8,)), keras.layers.Dense(2, activation="softmax")]),
@@ -36,7 +47,7 @@ def test_nan_target_data_stops_domain_adversarial_training():
     )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     with pytest.raises(models.NonFiniteLossError) as raised:
-        model.fit((x_source, x_target), y_source, batch_size=8, epochs=3, verbose=0)
+        model.fit(batches(((x_source, x_target), y_source)), epochs=3, verbose=0)
     assert "non-finite" in str(raised.value)
 
 
@@ -72,4 +83,14 @@ def test_the_error_names_the_batches_of_the_call_that_saw_the_first_non_finite_l
     x = np.random.default_rng(3).uniform(size=(200, 6)).astype("float32")
     x[nan_row, 0] = np.nan
     with pytest.raises(models.NonFiniteLossError, match=f"at epoch 1, {expected}\\."):
-        model.fit(x, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        model.fit(batches(x), epochs=2, verbose=0)
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_non_finite_data_is_refused_before_training(kind):
+    x, y = CASES[kind].data(8)
+    first = (x[0] if isinstance(x, tuple) else x).reshape(-1)
+    first[3] = np.nan
+    model = compile_case(kind, CASES[kind].build())
+    with pytest.raises(ValueError, match=r"`x` holds NaN or infinite values \(1 of"):
+        model.fit(x, y, batch_size=4, epochs=1, verbose=0)
