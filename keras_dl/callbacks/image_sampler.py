@@ -72,7 +72,13 @@ class ImageSampler(keras.callbacks.Callback):
                 f"ImageSampler shows what a model's summary_images(num_images, seed, inputs) "
                 f"returns; a {type(self.model).__name__} has no such method"
             )
-        return summary_images(self.num_images, seed=self.seed, inputs=self.inputs)
+        grids = summary_images(self.num_images, seed=self.seed, inputs=self.inputs)
+        if not grids:
+            raise ValueError(
+                f"ImageSampler: {type(self.model).__name__} has nothing to picture (its "
+                "summary_images() returns no grids)"
+            )
+        return grids
 
     def on_train_begin(self, logs=None):
         self.grids()  # a model that cannot show images fails now, not after an epoch

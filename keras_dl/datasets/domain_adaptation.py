@@ -57,6 +57,13 @@ def domain_adaptation(source, target, batch_size, shuffle=True, seed=None):
         )
     if isinstance(target.element_spec, tuple):
         target = target.map(lambda x, *_: x)
+    source_shape, target_shape = source.element_spec[0].shape, target.element_spec.shape
+    if not source_shape.is_compatible_with(target_shape):
+        raise ValueError(
+            "`source` and `target` must hold samples of the same shape (the model sees both), "
+            f"received source samples of shape {tuple(source_shape)} and target samples of "
+            f"shape {tuple(target_shape)}"
+        )
     source_length, target_length = _length("source", source), _length("target", target)
     if shuffle:
         # Distinct seeds per domain, so that equal-length domains are not

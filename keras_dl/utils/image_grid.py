@@ -1,5 +1,6 @@
 """Arranging images into one grid picture, for TensorBoard and PNG files."""
 
+import keras
 import numpy as np
 import tensorflow as tf
 
@@ -50,3 +51,18 @@ def write_png(path, grid, scale=1):
     if scale > 1:
         grid = np.kron(grid, np.ones((scale, scale, 1), "float32"))
     tf.io.write_file(path, tf.io.encode_png(tf.cast(np.round(grid * 255), tf.uint8)))
+
+
+def reconstruction_grid(owner, reconstruct, inputs, num_images):
+    """`{"reconstructions": grid}`: the first `num_images` of `inputs` above what
+    `reconstruct` makes of them, for `keras_dl.callbacks.ImageSampler`; a ValueError naming
+    `owner` without `inputs`."""
+    if inputs is None:
+        raise ValueError(
+            f"{owner}.summary_images() needs `inputs` to reconstruct: give the callback "
+            "samples, e.g. ImageSampler(log_dir=..., inputs=x[:16])"
+        )
+    inputs = np.asarray(inputs)[:num_images]
+    reconstructions = keras.ops.convert_to_numpy(reconstruct(inputs))
+    pairs = np.concatenate([as_images(inputs), as_images(reconstructions)])
+    return {"reconstructions": image_grid(pairs, columns=len(inputs))}

@@ -21,7 +21,24 @@ def image_sampler_on(model, x, y=None):
     model.fit(x, y, epochs=1, verbose=0, callbacks=[sampler])
 
 
+def domain_model():
+    return models.DomainAdversarialModel(dense(FEATURES, 4), dense(4, 3, "softmax"),
+                                         dense(4, 1))
+
+
 BAD_INPUTS = {
+    "sampler autoencoder without inputs": (
+        lambda: image_sampler_on(compiled(autoencoder(), loss="mse"), binary_data(8, FEATURES)),
+        ValueError,
+        "ImageSampler(log_dir=..., inputs=x[:16])",
+    ),
+    "sampler model with nothing to picture": (
+        lambda: image_sampler_on(compiled(domain_model()),
+                                 (binary_data(8, FEATURES), binary_data(8, FEATURES)),
+                                 np.arange(8) % 3),
+        ValueError,
+        "has nothing to picture",
+    ),
     "sampler nowhere to write": (lambda: callbacks.ImageSampler(), ValueError, "log_dir"),
     "sampler epochs": (
         lambda: callbacks.ImageSampler(log_dir="/tmp/x", every_n_epochs=0),
@@ -41,11 +58,6 @@ BAD_INPUTS = {
         ),
         TypeError,
         "summary_images",
-    ),
-    "sampler autoencoder without inputs": (
-        lambda: image_sampler_on(compiled(autoencoder()), binary_data(16, FEATURES)),
-        ValueError,
-        "inputs",
     ),
 }
 

@@ -65,3 +65,5 @@ def test_bad_arguments_are_named():
         domain_adaptation(source, np.zeros((2, 3)), 2, shuffle="yes")
     with pytest.raises(TypeError, match="seed"):
         domain_adaptation(source, np.zeros((2, 3)), 2, seed=1.5)
+    with pytest.raises(ValueError, match=r"source samples of shape \(3,\) and target samples"):
+        domain_adaptation(source, np.zeros((2, 5)), 2)

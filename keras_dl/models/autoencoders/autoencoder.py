@@ -10,7 +10,7 @@ from keras_dl.models.base.batch_utils import input_of, tensor_specs
 from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
-from keras_dl.utils.image_grid import as_images, image_grid
+from keras_dl.utils.image_grid import reconstruction_grid
 
 
 @keras_dl_export("keras_dl.models.Autoencoder")
@@ -181,14 +181,7 @@ class Autoencoder(BaseModel):
     def summary_images(self, num_images, seed=0, inputs=None):
         """`{"reconstructions": grid}`: `inputs` above their reconstructions
         (for `keras_dl.callbacks.ImageSampler`)."""
-        if inputs is None:
-            raise ValueError(
-                f"{type(self).__name__}.summary_images() needs `inputs` to reconstruct"
-            )
-        inputs = np.asarray(inputs)[:num_images]
-        reconstructions = keras.ops.convert_to_numpy(self.reconstruct(inputs))
-        pairs = np.concatenate([as_images(inputs), as_images(reconstructions)])
-        return {"reconstructions": image_grid(pairs, columns=len(inputs))}
+        return reconstruction_grid(type(self).__name__, self.reconstruct, inputs, num_images)
 
     # Saving and export ---------------------------------------------------------
 

@@ -9,6 +9,7 @@ from keras_dl.models.base.batch_utils import input_of, is_tf_dataset, tensor_spe
 from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
+from keras_dl.utils.image_grid import reconstruction_grid
 
 
 @keras_dl_export("keras_dl.models.PCA")
@@ -172,6 +173,11 @@ class PCA(BaseModel):
         config = super().get_config()
         config.update({"n_components": self.n_components})
         return config
+
+    def summary_images(self, num_images, seed=0, inputs=None):
+        """`{"reconstructions": grid}`: `inputs` above their reconstructions from the
+        components (for `keras_dl.callbacks.ImageSampler`)."""
+        return reconstruction_grid("PCA", self.reconstruct, inputs, num_images)
 
     def export_endpoints(self):
         return {

@@ -1,6 +1,7 @@
 """Domain-adversarial training with gradient reversal: DANN, CDAN and CDAN+E."""
 
 import keras
+import numpy as np
 from keras import ops
 
 from keras_dl.layers import GradientReversal
@@ -155,6 +156,7 @@ class DomainAdversarialModel(BaseModel):
                     ("random_probabilities_matrix", label_classifier.output_shape[-1]),
                 ))
             )
+        self._check_label_classifier()
         self._check_domain_classifier()
         self.built = True
 
@@ -170,6 +172,33 @@ class DomainAdversarialModel(BaseModel):
         if self.conditioning == "multilinear":
             return (None, feature_shape[-1] * self.label_classifier.output_shape[-1])
         return (None, self.randomized_dim)
+
+    def _check_label_classifier(self):
+        features = self.feature_extractor.output_shape
+        declared = getattr(self.label_classifier, "input_shape", None)
+        if isinstance(declared, tuple) and tuple(declared[1:]) != tuple(features[1:]):
+            raise ValueError(
+                f"`label_classifier` must take the features of `feature_extractor`, of shape "
+                f"{features}, but its input shape is {declared}"
+            )
+
+    def check_data(self, x, y):
+        """Refuses domains of different sample shapes, and one-hot labels for a sparse
+        (integer-label) loss."""
+        if isinstance(x, (tuple, list)) and len(x) == 2:
+            source, target = (tuple(np.shape(part)[1:]) for part in x)
+            if source != target:
+                raise ValueError(
+                    f"DomainAdversarialModel: the source samples have shape {source} and the "
+                    f"target samples {target}; both domains must have the same sample shape"
+                )
+        if y is not None and _takes_integer_labels(self.loss) and np.ndim(y) == 2 and (
+                np.shape(y)[-1] > 1):
+            raise ValueError(
+                f"DomainAdversarialModel: the labels look one-hot (shape {np.shape(y)}), but the "
+                "loss takes integer class indices: pass np.argmax(labels, axis=-1), or compile "
+                "with loss='categorical_crossentropy'"
+            )
 
     def _check_domain_classifier(self):
         shape = self._domain_input_width()
@@ -314,3 +343,11 @@ class DomainAdversarialModel(BaseModel):
     def export_endpoints(self):
         return {"features": Endpoint(lambda x: self.features(x), "features",
                                      [[self.serving_signature()]])}
+
+
+def _takes_integer_labels(loss):
+    """Whether the compiled `loss` is a sparse categorical cross-entropy (integer labels)."""
+    if isinstance(loss, str):
+        return loss in ("sparse_categorical_crossentropy", "scce")
+    return isinstance(loss, keras.losses.SparseCategoricalCrossentropy) or (
+        loss is keras.losses.sparse_categorical_crossentropy)

@@ -287,3 +287,24 @@ def test_domain_adversarial_model_without_loss_uses_the_head_s_cross_entropy():
 
 
 test_platform = platform_test("DomainAdversarialModel")
+
+
+def test_domains_of_different_shapes_and_one_hot_labels_for_a_sparse_loss_are_refused():
+    model = compiled(domain_model(), loss="sparse_categorical_crossentropy")
+    x_source, labels = binary_data(8, FEATURES), np.arange(8) % 3
+    with pytest.raises(ValueError, match=r"source samples have shape \(8,\) and the target"):
+        model.fit((x_source, binary_data(8, 5)), labels, verbose=0)
+    one_hot = np.eye(3, dtype="float32")[labels]
+    with pytest.raises(ValueError, match="labels look one-hot"):
+        model.fit((x_source, x_source), one_hot, verbose=0)
+    unscaled = compiled(domain_model())  # no loss: the head's sparse cross-entropy
+    with pytest.raises(ValueError, match="labels look one-hot"):
+        unscaled.fit((x_source, x_source), one_hot, verbose=0)
+    categorical = compiled(domain_model(), loss="categorical_crossentropy")
+    assert np.isfinite(categorical.fit((x_source, x_source), one_hot, verbose=0)
+                       .history["loss"]).all()
+
+
+def test_a_label_classifier_that_does_not_take_the_features_is_refused():
+    with pytest.raises(ValueError, match="`label_classifier` must take the features"):
+        models.DomainAdversarialModel(dense(FEATURES, 4), dense(5, 3, "softmax"), dense(4, 1))
