@@ -132,10 +132,16 @@ def check_export(name, tmp_path):
     assert_export_matches(model, inputs, str(tmp_path), endpoints=endpoints)
     reloaded = tf.saved_model.load(str(tmp_path / f"{model.name}_savedmodel"))
     assert_named_signatures(reloaded, ("serve", *case.export_endpoints))
+    if not isinstance(inputs, (list, tuple)):  # the served endpoints take keyword inputs
+        served = reloaded.serve(**{model.serving_input_name: inputs})
+        np.testing.assert_allclose(served[model.serving_output_name],
+                                   model(inputs, training=False), atol=1e-5)
     if case.generate_request is not None:  # the seed of the exported generator is optional
         request = tf.constant(case.generate_request)
         assert reloaded.generate(request)["samples"].shape[0] == 2
         np.testing.assert_allclose(reloaded.generate(request, tf.constant(3))["samples"],
+                                   model.generate(case.generate_request, seed=3), atol=1e-5)
+        np.testing.assert_allclose(reloaded.generate(request, seed=3)["samples"],
                                    model.generate(case.generate_request, seed=3), atol=1e-5)
         served = reloaded.signatures["generate"]
         assert set(served.structured_input_signature[1]) >= {"seed"}, name

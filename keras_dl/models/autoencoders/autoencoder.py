@@ -190,7 +190,9 @@ class Autoencoder(BaseModel):
         return {
             "encode": Endpoint(lambda x: self.encode(x), "codes", [[self.serving_signature()]]),
             "decode": Endpoint(
-                lambda *codes: self.decode(list(codes) if len(codes) > 1 else codes[0]),
+                # Several codes (e.g. argmax unpooling's indices) are several inputs.
+                (lambda *codes: self.decode(list(codes))) if isinstance(code_shapes, list)
+                else (lambda codes: self.decode(codes)),
                 "reconstructions",
                 [tensor_specs(code_shapes, name="codes")
                  if isinstance(code_shapes, list)

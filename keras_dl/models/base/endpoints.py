@@ -2,6 +2,7 @@
 named inputs and a named output."""
 
 import collections
+import inspect
 
 import keras
 
@@ -73,13 +74,15 @@ class SavedModelEndpoints:
         archive = keras.export.ExportArchive()
         archive.track(self)
         # One argument: a tensor, or a list of tensors for multi-input models.
+        signature = input_signature or [self.serving_signature()]
         archive.add_endpoint(
             "serve",
-            _named(lambda inputs: self(inputs, training=False), self.serving_output_name),
-            input_signature or [self.serving_signature()],
+            _named(lambda inputs: self(inputs, training=False), self.serving_output_name,
+                   signature),
+            signature,
         )
         for name, endpoint in endpoints.items():
-            function = _named(endpoint.function, endpoint.output)
+            function = _named(endpoint.function, endpoint.output, endpoint.signatures[0])
             if len(endpoint.signatures) == 1:
                 archive.add_endpoint(name, function, endpoint.signatures[0])
                 continue
@@ -92,14 +95,34 @@ class SavedModelEndpoints:
         archive.write_out(filepath, verbose=verbose)
 
 
-def _named(function, output):
+def _named(function, output, signature):
     """`function` returning `{output: result}` (`{output_0: ..., output_1: ...}` for a list
-    of results), so that the SavedModel signature names its outputs."""
+    of results), so that the SavedModel signature names its outputs, and taking its inputs
+    under the names of their specs in `signature`, so that the loaded endpoint takes them
+    as keyword arguments too (`generate(4, seed=7)`, `serve(z=z)`)."""
+    parameters = _parameters(function, signature)
 
-    def named(*inputs):
+    def named(*args, **kwargs):
+        inputs = parameters.bind(*args, **kwargs).args if parameters else args
         result = function(*inputs)
         if isinstance(result, (list, tuple)):
             return {f"{output}_{index}": value for index, value in enumerate(result)}
         return {output: result}
 
+    if parameters:
+        named.__signature__ = parameters
     return named
+
+
+def _parameters(function, signature):
+    """The signature of `function` with its parameters named after the specs of
+    `signature` (an argument that is a list of specs keeps its name), or None for a
+    function of variable arguments."""
+    original = list(inspect.signature(function).parameters.values())
+    if any(parameter.kind == parameter.VAR_POSITIONAL for parameter in original):
+        return None
+    named = [
+        parameter.replace(name=getattr(spec, "name", None) or parameter.name)
+        for parameter, spec in zip(original, list(signature) + [None] * len(original))
+    ]
+    return inspect.Signature(named)
