@@ -135,7 +135,7 @@ def test_mixed_float16_scales_the_loss_and_round_trips(kind, tmp_path):
     platform_checks.check_mixed_precision("mixed_float16")(kind, tmp_path)
 
 
-@pytest.mark.parametrize("kind", ["Autoencoder", "GAN", "DomainAdversarialModel"])
+@pytest.mark.parametrize("kind", ["Autoencoder", "GAN", "DomainAdversarialModel", "RBM"])
 def test_early_stopping_finds_every_log_direction(kind, tmp_path):
     platform_checks.check_monitor(kind, tmp_path)
 
@@ -158,7 +158,7 @@ def test_the_gan_optimizers_travel_in_the_jax_state():
         np.testing.assert_allclose(float(optimizer.learning_rate), 0.005)
 
 
-@pytest.mark.parametrize("kind", ["Autoencoder", "PCA", "DomainAdversarialModel"])
+@pytest.mark.parametrize("kind", ["Autoencoder", "PCA", "DomainAdversarialModel", "RBM"])
 def test_export_serves_like_the_keras_model(kind, tmp_path):
     platform_checks.check_export(kind, tmp_path)
 
