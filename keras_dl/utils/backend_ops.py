@@ -6,9 +6,14 @@
   output with respect to its input (the contractive autoencoder);
 - `is_traced(tensor)`: whether `tensor` is a placeholder of a traced function
   rather than a value (checks that need values skip it);
-- `normal_from_seed(shape, seed)`: standard normal draws from an int seed or
-  an int tensor (a served SavedModel's `seed` input), the same numbers for the
-  same seed.
+- `normal_from_seed(shape, seed, stream=0)` and `uniform_from_seed(...)`:
+  standard normal and U[0, 1) draws from an int seed or an int tensor (a served
+  SavedModel's `seed` input, a compiled loop's counter), the same numbers for
+  the same seed and stream;
+- `compiled(function, sizes=())`: `function` compiled for the backend (a
+  `tf.function`, `jax.jit`), for loops that run outside a training step;
+- `register_static(cls)`: on JAX, instances of `cls` are static parts of the
+  arguments of compiled functions.
 
 `function` may be stateful Keras code (layers that draw random numbers or
 update moving statistics): on TensorFlow it runs under a `tf.GradientTape`, on
@@ -125,21 +130,73 @@ def is_traced(tensor):
     return False
 
 
-def normal_from_seed(shape, seed):
+def normal_from_seed(shape, seed, stream=0):
     """Standard normal draws for an int `seed` or an int scalar tensor `seed`.
 
-    An int draws with `keras.random.normal(shape, seed=seed)`; a tensor seed
-    (traced, e.g. the `seed` input of an exported endpoint) draws the same
-    numbers as that int would: TensorFlow's stateless normal with the seed
-    `[seed, 0]`, or JAX's normal with the key `[seed, 0]`.
+    An int (stream 0) draws with `keras.random.normal(shape, seed=seed)`; a
+    tensor seed (traced, e.g. the `seed` input of an exported endpoint) or a
+    `stream` (an int or int tensor, e.g. a loop counter) draws the numbers of
+    the seed `[seed, stream]`: TensorFlow's stateless normal, or JAX's normal
+    with that key (the same numbers as the int for stream 0).
     """
-    if not ops.is_tensor(seed):
-        return keras.random.normal(shape, seed=int(seed))
+    return _draw_from_seed("normal", shape, seed, stream)
+
+
+def uniform_from_seed(shape, seed, stream=0):
+    """U[0, 1) draws for an int or int tensor `seed` and `stream`, as `normal_from_seed`
+    draws normal ones."""
+    return _draw_from_seed("uniform", shape, seed, stream)
+
+
+def _draw_from_seed(distribution, shape, seed, stream):
+    keras_draw = getattr(keras.random, distribution)
+    if not ops.is_tensor(seed) and not ops.is_tensor(stream) and stream == 0:
+        return keras_draw(shape, seed=int(seed))
     if backend() == "tensorflow":
         import tensorflow as tf
 
-        return tf.random.stateless_normal(shape, seed=tf.stack([tf.cast(seed, tf.int32), 0]))
+        seed = tf.stack([tf.cast(seed, tf.int32), tf.cast(stream, tf.int32)])
+        return getattr(tf.random, f"stateless_{distribution}")(shape, seed=seed)
     if backend() == "jax":
-        key = ops.stack([ops.cast(seed, "uint32"), ops.zeros((), "uint32")])
-        return keras.random.normal(shape, seed=key)
-    raise not_on_this_backend("Normal draws from a tensor seed")
+        # int32 first: a negative stream wraps around (-1: 2**32 - 1), as TensorFlow's does.
+        key = ops.stack([ops.cast(ops.cast(part, "int32"), "uint32") for part in (seed, stream)])
+        return keras_draw(shape, seed=key)
+    raise not_on_this_backend(f"{distribution.capitalize()} draws from a tensor seed")
+
+
+def compiled(function, sizes=()):
+    """`function` compiled for the backend: a `tf.function` (`reduce_retracing`) on
+    TensorFlow, `jax.jit` on JAX, `function` itself elsewhere.
+
+    The arguments named in `sizes` are Python ints that give shapes: static on
+    JAX (a compilation per value), int32 tensors on TensorFlow (one graph for
+    every value). Pass them by name; other int arguments that vary (a seed, a
+    number of steps) go in as tensors. `function` assigns no variable.
+    """
+    if backend() == "tensorflow":
+        import tensorflow as tf
+
+        traced = tf.function(function, reduce_retracing=True)
+
+        def call(*args, **kwargs):
+            kwargs.update({name: tf.constant(kwargs[name], tf.int32) for name in sizes})
+            return traced(*args, **kwargs)
+
+        return call
+    if backend() == "jax":
+        import jax
+
+        return jax.jit(function, static_argnames=tuple(sizes))
+    return function
+
+
+def register_static(cls):
+    """A class decorator: on JAX, instances of `cls` are static in the arguments of
+    compiled functions (pytree nodes without leaves, compared by `==`), so that
+    structures holding arrays and such an object (`RBMWeights` and its visible
+    units) pass through `compiled` functions. Does nothing on the other backends."""
+    if backend() == "jax":
+        import jax
+
+        jax.tree_util.register_static(cls)
+    return cls

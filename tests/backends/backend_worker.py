@@ -5,8 +5,9 @@ and writes `DIR/KIND.keras`, with the inputs it serves and its outputs on them
 (`DIR/KIND.npz`).
 
 `load DIR OUT KIND... [--same-step-from FIRST]`: loads each `DIR/KIND.keras` (safe
-mode, no custom objects), checks its outputs against `DIR/KIND.npz`, trains it one more
-epoch and writes the trained model and its outputs to `OUT` as `save` does. With
+mode, no custom objects), checks its outputs (and a Bernoulli RBM's pseudo-likelihood
+of the data) against `DIR/KIND.npz`, trains it one more epoch and writes the trained
+model and its outputs to `OUT` as `save` does. With
 `--same-step-from`, where `DIR` holds the models of `FIRST` trained one more epoch on
 the other backend, each deterministic kind of `FIRST` is trained that epoch here too
 and must end with the other backend's weights.
@@ -32,6 +33,13 @@ def fit(model, x, y, epochs=1, batch_size=8):
                      shuffle=False).history
 
 
+def pseudo_likelihood(model, x):
+    """A Bernoulli RBM's pseudo-log-likelihood of `x` (`{}` for other models)."""
+    if getattr(model, "visible", None) != "bernoulli":
+        return {}
+    return {"pseudo_log_likelihood": model.pseudo_log_likelihood(x)}
+
+
 def write(model, kind, out):
     x, y = CASES[kind].data(SAMPLES)
     inputs = serving_inputs(kind, x, y)
@@ -39,6 +47,7 @@ def write(model, kind, out):
     model.save(os.path.join(out, f"{kind}.keras"))
     flat_inputs = keras.tree.flatten(inputs)
     np.savez(os.path.join(out, f"{kind}.npz"), outputs=np.asarray(outputs),
+             **pseudo_likelihood(model, x),
              **{f"input_{index}": value for index, value in enumerate(flat_inputs)})
 
 
@@ -56,12 +65,15 @@ def load(directory, out, kinds):
         model = keras.saving.load_model(os.path.join(directory, f"{kind}.keras"),
                                         safe_mode=True)
         saved = np.load(os.path.join(directory, f"{kind}.npz"))
-        inputs = [saved[f"input_{index}"] for index in range(len(saved.files) - 1)]
+        count = sum(name.startswith("input_") for name in saved.files)
+        inputs = [saved[f"input_{index}"] for index in range(count)]
         outputs = model.predict(inputs if len(inputs) > 1 else inputs[0], batch_size=8,
                                 verbose=0)
         np.testing.assert_allclose(outputs, saved["outputs"], atol=1e-5,
                                    err_msg=f"{kind} saved on another backend")
         x, y = CASES[kind].data(SAMPLES)
+        for name, value in pseudo_likelihood(model, x).items():
+            np.testing.assert_allclose(value, saved[name], rtol=1e-5, err_msg=f"{kind} {name}")
         logs = fit(model, x, y)
         assert all(np.all(np.isfinite(value)) for value in logs.values()), (kind, logs)
         write(model, kind, out)

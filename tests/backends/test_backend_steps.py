@@ -94,3 +94,27 @@ def test_normal_from_an_int_or_a_tensor_seed_draws_the_same_numbers():
     by_tensor = backend_ops.normal_from_seed((2, 3), ops.convert_to_tensor(7, "int32"))
     np.testing.assert_array_equal(by_int, by_tensor)
     assert not np.array_equal(by_int, backend_ops.normal_from_seed((2, 3), 8))
+
+
+def test_uniform_from_a_seed_and_a_stream_draws_the_same_numbers_for_the_same_pair():
+    by_int = backend_ops.uniform_from_seed((2, 3), 7)
+    by_tensor = backend_ops.uniform_from_seed((2, 3), ops.convert_to_tensor(7, "int32"))
+    np.testing.assert_array_equal(by_int, by_tensor)
+    assert np.all((0 <= np.asarray(by_int)) & (np.asarray(by_int) < 1))
+    streams = [backend_ops.uniform_from_seed((2, 3), 7, stream) for stream in (-1, 1)]
+    np.testing.assert_array_equal(
+        streams[1], backend_ops.uniform_from_seed((2, 3), 7, ops.convert_to_tensor(1, "int32")))
+    for other in streams + [backend_ops.uniform_from_seed((2, 3), 8)]:
+        assert not np.array_equal(by_int, other)
+    assert not np.array_equal(backend_ops.normal_from_seed((2, 3), 7, 1),
+                              backend_ops.normal_from_seed((2, 3), 7))
+
+
+def test_a_compiled_function_takes_sizes_and_tensor_arguments():
+    def draws(seed, rows):
+        return backend_ops.uniform_from_seed((rows, 2), seed, 1)
+
+    compiled = backend_ops.compiled(draws, sizes=("rows",))
+    for rows in (2, 3):
+        seed = ops.convert_to_tensor(5, "int32")
+        np.testing.assert_array_equal(compiled(seed, rows=rows), draws(5, rows))

@@ -6,8 +6,8 @@ slowly on CPU): `fit` in every compile form with finite logs, `evaluate` and
 `predict`; the `.keras` round trip (same answers, optimizer state restored, training
 goes on, deterministic kinds as the original would); a run interrupted after an epoch
 and resumed by `keras.callbacks.BackupAndRestore` ends with the weights of an
-uninterrupted run; `EarlyStopping` finds the direction of every log. The RBM kinds
-wait for the port of `keras_dl.models.energy`.
+uninterrupted run; `EarlyStopping` finds the direction of every log. The energy family's
+own checks are in `test_jax_energy.py`.
 """
 
 import os
@@ -26,11 +26,7 @@ pytestmark = pytest.mark.skipif(
     reason="the JAX leg runs under KERAS_BACKEND=jax (python -m pytest tests/backends)",
 )
 
-ENERGY = ("RBM", "RBM-persistent", "RBM-gaussian")
-KINDS = [kind if kind not in ENERGY else pytest.param(kind, marks=pytest.mark.skip(
-    reason="keras_dl.models.energy is not ported to JAX yet (tf.function Gibbs chain, "
-           "tf.raw_ops draws, RBM.train_step in the TensorFlow form)"))
-    for kind in CASES]
+KINDS = list(CASES)
 SAMPLES = 16
 
 
@@ -139,7 +135,7 @@ def test_mixed_float16_scales_the_loss_and_round_trips(kind, tmp_path):
     platform_checks.check_mixed_precision("mixed_float16")(kind, tmp_path)
 
 
-@pytest.mark.parametrize("kind", ["Autoencoder", "GAN", "DomainAdversarialModel"])
+@pytest.mark.parametrize("kind", ["Autoencoder", "GAN", "DomainAdversarialModel", "RBM"])
 def test_early_stopping_finds_every_log_direction(kind, tmp_path):
     platform_checks.check_monitor(kind, tmp_path)
 
@@ -162,7 +158,7 @@ def test_the_gan_optimizers_travel_in_the_jax_state():
         np.testing.assert_allclose(float(optimizer.learning_rate), 0.005)
 
 
-@pytest.mark.parametrize("kind", ["Autoencoder", "PCA", "DomainAdversarialModel"])
+@pytest.mark.parametrize("kind", ["Autoencoder", "PCA", "DomainAdversarialModel", "RBM"])
 def test_export_serves_like_the_keras_model(kind, tmp_path):
     platform_checks.check_export(kind, tmp_path)
 
@@ -200,13 +196,8 @@ class TensorFlowFormStep(models.BaseModel):
 
 
 def test_a_step_in_the_tensorflow_form_is_refused_by_name():
-    """As `RBM.train_step(data)` is until keras_dl.models.energy is ported."""
     model = TensorFlowFormStep()
     model.compile(optimizer="sgd")
     with pytest.raises(NotImplementedError,
                        match=r"TensorFlowFormStep.train_step\(data\).*jax backend.*tensorflow"):
         model.fit(np.ones((4, 2), "float32"), verbose=0)
-    rbm = models.RBM(3)
-    rbm.compile(optimizer="sgd")
-    with pytest.raises(NotImplementedError, match=r"RBM.train_step\(data\)"):
-        rbm.fit(np.ones((4, 2), "float32"), verbose=0)

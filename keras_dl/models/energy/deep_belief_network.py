@@ -2,10 +2,11 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras.ops import convert_to_numpy
 
 from keras_dl.models.autoencoders.autoencoder import Autoencoder
 from keras_dl.models.base.base_model import BaseModel
+from keras_dl.models.base.batch_utils import is_tf_dataset
 from keras_dl.models.energy.rbm import RBM
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -89,7 +90,7 @@ class DeepBeliefNetwork(BaseModel):
         Returns:
             `{rbm name: history dict}` for every layer.
         """
-        if isinstance(x, tf.data.Dataset):
+        if is_tf_dataset(x):
             raise TypeError(
                 "DeepBeliefNetwork.pretrain() needs `x` as an array of shape (samples, "
                 "n_visible): each layer trains on the hidden probabilities of all of it; "
@@ -111,7 +112,7 @@ class DeepBeliefNetwork(BaseModel):
                 data, epochs=epochs, batch_size=batch_size, verbose=verbose, **fit_kwargs
             )
             histories[rbm.name] = history.history
-            data = keras.ops.convert_to_numpy(rbm.transform(data))
+            data = convert_to_numpy(rbm.transform(data))
         return histories
 
     def to_autoencoder(self, name="dbn_autoencoder"):
@@ -129,14 +130,16 @@ class DeepBeliefNetwork(BaseModel):
             encoder.add(
                 keras.layers.Dense(rbm.n_hidden, activation="sigmoid", name=f"encode_{rbm.name}")
             )
-            encoder.layers[-1].set_weights([rbm.kernel.numpy(), rbm.hidden_bias.numpy()])
+            encoder.layers[-1].set_weights(
+                [convert_to_numpy(rbm.kernel), convert_to_numpy(rbm.hidden_bias)])
         decoder = keras.Sequential([keras.Input((self.rbms[-1].n_hidden,))], name=f"{name}_decoder")
         for rbm in reversed(self.rbms):
             # Each layer computes its RBM's E[v | h] from b + Wh (the layers above the
             # bottom one have Bernoulli units).
             decoder.add(keras.layers.Dense(rbm.n_visible, activation=rbm.visible_units.activation,
                                            name=f"decode_{rbm.name}"))
-            decoder.layers[-1].set_weights([rbm.kernel.numpy().T, rbm.visible_bias.numpy()])
+            decoder.layers[-1].set_weights(
+                [convert_to_numpy(rbm.kernel).T, convert_to_numpy(rbm.visible_bias)])
         return Autoencoder(encoder, decoder, name=name)
 
     def get_config(self):

@@ -6,15 +6,17 @@ The kernel samples from the tempered family of Salakhutdinov & Murray (2008),
 term of Bernoulli units is `-b_A'v`), which is the RBM itself at `beta = 1`
 and a model without interactions (biases `b_A`) at `beta = 0`. Random numbers
 come from a `draw` object with `uniform(shape)` and `normal(shape)`, so the
-same kernel runs with a `keras.random.SeedGenerator` (training) or with
-stateless seeds inside a compiled loop. The draws call TensorFlow's random
-kernels, which Keras does not expose.
+same kernel runs with a `keras.random.SeedGenerator` (training, `SeededDraw`)
+or with stateless seeds inside a compiled loop (`StatelessDraw`). On
+TensorFlow the seeded draws call its random kernels directly, which Keras does
+not expose.
 """
 
-import tensorflow as tf
+import keras
 from keras import ops
 
 from keras_dl.models.energy.energy import hidden_preactivation, visible_preactivation
+from keras_dl.utils import backend_ops
 
 
 def visible_mean(weights, h, beta=1.0, base_bias=None):
@@ -56,8 +58,9 @@ def gibbs_steps(weights, v, steps, draw):
     return v
 
 
-class SeededDraw:
-    """Random numbers from a `keras.random.SeedGenerator` (stateful, for training).
+class PhiloxDraw:
+    """Random numbers from a `keras.random.SeedGenerator` on TensorFlow (stateful, for
+    training): `SeededDraw` there.
 
     Each draw runs TensorFlow's Philox generator keyed by the generator's seed,
     on its own block of counters: the generator's draw number is the high word
@@ -74,22 +77,50 @@ class SeededDraw:
     def __init__(self, seed_generator):
         self.seed_generator = seed_generator
 
-    def _key_and_counter(self):
-        # The generator's state is int64 [seed, draw number].
-        state = tf.bitcast(self.seed_generator.next(), tf.uint64)
-        return state[:1], tf.concat([tf.zeros([1], tf.uint64), state[1:]], axis=0)
-
     def uniform(self, shape):
-        key, counter = self._key_and_counter()
-        return tf.raw_ops.StatelessRandomUniformV2(
-            shape=shape, key=key, counter=counter, alg=self.PHILOX
-        )
+        return self._draw("StatelessRandomUniformV2", shape)
 
     def normal(self, shape):
-        key, counter = self._key_and_counter()
-        return tf.raw_ops.StatelessRandomNormalV2(
-            shape=shape, key=key, counter=counter, alg=self.PHILOX
-        )
+        return self._draw("StatelessRandomNormalV2", shape)
+
+    def _draw(self, kernel, shape):
+        import tensorflow as tf
+
+        # The generator's state is int64 [seed, draw number].
+        state = tf.bitcast(self.seed_generator.next(), tf.uint64)
+        counter = tf.concat([tf.zeros([1], tf.uint64), state[1:]], axis=0)
+        return getattr(tf.raw_ops, kernel)(shape=shape, key=state[:1], counter=counter,
+                                           alg=self.PHILOX)
+
+
+class KeyDraw:
+    """Random numbers from a `keras.random.SeedGenerator` on the other backends (JAX):
+    `SeededDraw` there.
+
+    The generator moves on once, when the draw object is made (one training step,
+    one `RBM.gibbs` call), and each draw folds its number into that key. So no draw
+    assigns a variable: draws may run in a branch of `ops.cond` (PCD's first
+    chains), which a traced JAX step cannot leave assignments in.
+    """
+
+    def __init__(self, seed_generator):
+        self.key = seed_generator.next()
+        self.draws = 0
+
+    def _next_key(self):
+        import jax
+
+        self.draws += 1
+        return jax.random.fold_in(self.key, self.draws)
+
+    def uniform(self, shape):
+        return keras.random.uniform(shape, seed=self._next_key())
+
+    def normal(self, shape):
+        return keras.random.normal(shape, seed=self._next_key())
+
+
+SeededDraw = PhiloxDraw if backend_ops.backend() == "tensorflow" else KeyDraw
 
 
 class StatelessDraw:
@@ -100,33 +131,41 @@ class StatelessDraw:
         self.seed = seed
         self.stream = 2 * step
 
-    def _next_seed(self):
-        seed = tf.stack([self.seed, self.stream])
+    def _next_stream(self):
+        stream = self.stream
         self.stream += 1
-        return seed
+        return stream
 
     def uniform(self, shape):
-        return tf.random.stateless_uniform(shape, seed=self._next_seed())
+        return backend_ops.uniform_from_seed(shape, self.seed, self._next_stream())
 
     def normal(self, shape):
-        return tf.random.stateless_normal(shape, seed=self._next_seed())
+        return backend_ops.normal_from_seed(shape, self.seed, self._next_stream())
 
 
 def initial_visible_states(weights, num_chains, seed, base_bias=None):
     """Chains' starting states, drawn from the model without hidden units whose biases are
     `base_bias` (`b` by default): Bernoulli(sigmoid(b_A)), or N(b, I) for Gaussian units."""
     bias = weights.visible_bias if base_bias is None else base_bias
-    shape = tf.stack([num_chains, tf.shape(weights.kernel)[0]])
+    shape = (num_chains, ops.shape(weights.kernel)[0])
     units = weights.units
-    return units.sample(units.mean(tf.broadcast_to(bias, shape)), StatelessDraw(seed, -1))
+    return units.sample(units.mean(ops.broadcast_to(bias, shape)), StatelessDraw(seed, -1))
 
 
-@tf.function(reduce_retracing=True)
+def _gibbs_chain_means(weights, num_samples, steps, seed):
+    v = initial_visible_states(weights, num_samples, seed)
+
+    def step(index, state):
+        return gibbs_step(weights, state[0], StatelessDraw(seed, index))
+
+    return ops.fori_loop(0, steps, step, (v, ops.zeros_like(v)))[1]
+
+
+_compiled_chain_means = backend_ops.compiled(_gibbs_chain_means, sizes=("num_samples",))
+
+
 def gibbs_chain_means(weights, num_samples, steps, seed):
     """Runs `num_samples` chains from the biases' model for `steps` steps; returns the
-    last E[v | h] of each."""
-    v = initial_visible_states(weights, num_samples, seed)
-    mean = tf.zeros_like(v)
-    for step in tf.range(steps):
-        v, mean = gibbs_step(weights, v, StatelessDraw(seed, step))
-    return mean
+    last E[v | h] of each (compiled; `num_samples`, `steps` and `seed` are ints)."""
+    steps, seed = (ops.convert_to_tensor(value, "int32") for value in (steps, seed))
+    return _compiled_chain_means(weights, num_samples=num_samples, steps=steps, seed=seed)

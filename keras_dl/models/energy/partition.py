@@ -8,11 +8,11 @@ Networks", ICML 2008.
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.energy import energy
 from keras_dl.models.energy.gibbs import StatelessDraw, gibbs_step, initial_visible_states
+from keras_dl.utils import backend_ops
 
 MAX_ENUMERATED_UNITS = 20
 ENUMERATION_BLOCK = 2**14
@@ -89,16 +89,22 @@ def ais_inverse_temperatures(num_betas):
     ).astype("float32")
 
 
-@tf.function(reduce_retracing=True)
 def _anneal(weights, base_bias, betas, v, log_weights, seed, first_step):
     """Moves the chains, now at `betas[0]`, through `betas[1:]`, adding to the importance
     log-weights `log p*_k(v) - log p*_{k-1}(v)` before each transition."""
-    for k in tf.range(1, tf.shape(betas)[0]):
+
+    def transition(k, state):
+        v, log_weights = state
         log_weights += energy.log_tempered_marginal(weights, base_bias, v, betas[k]) - (
             energy.log_tempered_marginal(weights, base_bias, v, betas[k - 1])
         )
         v, _ = gibbs_step(weights, v, StatelessDraw(seed, first_step + k), betas[k], base_bias)
-    return v, log_weights
+        return v, log_weights
+
+    return ops.fori_loop(1, ops.shape(betas)[0], transition, (v, log_weights))
+
+
+_compiled_anneal = backend_ops.compiled(_anneal)
 
 
 def annealed_importance_sampling(weights, base_bias, num_chains, num_betas, seed, verbose=0):
@@ -126,19 +132,21 @@ def annealed_importance_sampling(weights, base_bias, num_chains, num_betas, seed
         (`low` is -inf when the lower end is not positive).
     """
     betas = ais_inverse_temperatures(num_betas)
-    base_bias = tf.constant(base_bias, tf.float32)
-    v = initial_visible_states(weights, num_chains, seed, base_bias)
-    log_weights = tf.zeros((num_chains,))
+    base_bias = np.asarray(base_bias, "float32")
+    bias = ops.convert_to_tensor(base_bias)
+    v = initial_visible_states(weights, num_chains, seed, bias)
+    log_weights = ops.zeros((num_chains,))
     progress = keras.utils.Progbar(len(betas) - 1, unit_name="beta") if verbose else None
     for start in range(0, len(betas) - 1, BETAS_PER_CALL):
         chunk = betas[start : start + BETAS_PER_CALL + 1]
-        v, log_weights = _anneal(weights, base_bias, tf.constant(chunk), v, log_weights,
-                                 tf.constant(seed), tf.constant(start))
+        v, log_weights = _compiled_anneal(
+            weights, bias, ops.convert_to_tensor(chunk), v, log_weights,
+            *(ops.convert_to_tensor(value, "int32") for value in (seed, start)))
         if progress is not None:
             progress.update(start + len(chunk) - 1)
-    log_weights = log_weights.numpy().astype("float64")
+    log_weights = ops.convert_to_numpy(log_weights).astype("float64")
     n_hidden = int(weights.kernel.shape[1])
-    log_base = float(np.sum(np.logaddexp(0.0, base_bias.numpy()))) + n_hidden * np.log(2.0)
+    log_base = float(np.sum(np.logaddexp(0.0, base_bias))) + n_hidden * np.log(2.0)
     largest = log_weights.max()
     ratios = np.exp(log_weights - largest)
     mean, spread = ratios.mean(), 3.0 * ratios.std() / np.sqrt(num_chains)

@@ -5,7 +5,6 @@ import functools
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_dl.models.base import replicas
@@ -41,7 +40,7 @@ class RBM(ManyStepsPerCall, BaseModel):
     whose gradient is the CD-k update (Hinton 2002): `v_model` ends a
     `cd_steps`-step Gibbs chain started at the data, or, with
     `persistent=True`, continues `num_persistent_chains` chains kept across
-    updates (PCD, Tieleman 2008). `train_step` applies that gradient in
+    updates (PCD, Tieleman 2008). `training_step` applies that gradient in
     closed form (`contrastive_divergence`). `weight_decay` adds
     `weight_decay / 2 * ||W||^2`; `sparsity_target` adds
     `sparsity_weight * sum_j KL(target || mean_batch P(h_j = 1 | v))` (Lee,
@@ -215,10 +214,8 @@ class RBM(ManyStepsPerCall, BaseModel):
         """
         num_samples = validation.positive_int("num_samples", num_samples)
         gibbs_steps = validation.positive_int("gibbs_steps", gibbs_steps)
-        return rbm_gibbs.gibbs_chain_means(
-            self.parameters(), tf.constant(num_samples), tf.constant(gibbs_steps),
-            tf.constant(self._seed_or_default(seed)),
-        )
+        return rbm_gibbs.gibbs_chain_means(self.parameters(), num_samples, gibbs_steps,
+                                           self._seed_or_default(seed))
 
     def _seed_or_default(self, seed):
         if seed is None:
@@ -283,17 +280,17 @@ class RBM(ManyStepsPerCall, BaseModel):
         form, times `scale` (`contrastive_divergence`)."""
         return cd.contrastive_divergence_gradients(statistics, self._penalties(), scale)
 
-    def train_step(self, data):
-        """One CD-k/PCD update, its gradients in closed form (no loss is differentiated)."""
-        # Divided by the replicas in sync, as `BaseModel.gradient_step` divides the loss, and
-        # scaled by `scale_loss` (linear: a loss-scaling optimizer unscales them again).
-        statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), training=True)
-        gradients = self.contrastive_divergence_gradients(statistics, replicas.replica_share(1.0))
-        gradients = [self.optimizer.scale_loss(gradient) for gradient in gradients]
-        self.optimizer.apply_gradients(
-            zip(gradients, [self.kernel, self.visible_bias, self.hidden_bias]))
-        logs, predictions = self._logs(statistics)
-        return self.finish_step(data, logs, predictions)
+    def training_step(self, data):
+        """One CD-k/PCD update, its gradients in closed form (no loss is differentiated;
+        `closed_form_gradient_step` takes the replica share and the loss scaling)."""
+
+        def gradients():
+            statistics = self._chain_statistics(ops.cast(input_of(data), "float32"), True)
+            return self.contrastive_divergence_gradients(statistics), statistics
+
+        statistics = self.closed_form_gradient_step(
+            self.optimizer, [self.kernel, self.visible_bias, self.hidden_bias], gradients)
+        return self.finish_step(data, *self._logs(statistics))
 
     # Likelihoods -----------------------------------------------------------------
 
@@ -351,8 +348,8 @@ class RBM(ManyStepsPerCall, BaseModel):
             data = np.asarray(data, "float32")
             mean, count = data.mean(axis=0), len(data)
         else:
-            count = float(self.seen_count.numpy())
-            mean = self.seen_visible_sum.numpy() / max(count, 1.0)
+            count = float(ops.convert_to_numpy(self.seen_count))
+            mean = ops.convert_to_numpy(self.seen_visible_sum) / max(count, 1.0)
         estimate, low, high = partition.annealed_importance_sampling(
             self.parameters(), partition.base_rate_biases(mean, count), num_chains, num_betas,
             self._seed_or_default(seed), verbose,

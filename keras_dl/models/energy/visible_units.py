@@ -14,7 +14,7 @@ import numpy as np
 from keras import ops
 
 from keras_dl.models.energy.gibbs import sample_bernoulli
-from keras_dl.utils import validation
+from keras_dl.utils import backend_ops, validation
 
 
 class VisibleUnits:
@@ -64,6 +64,7 @@ class VisibleUnits:
         return f"{type(self).__name__}()"
 
 
+@backend_ops.register_static
 class BernoulliVisible(VisibleUnits):
     """Binary visible units, for data in [0, 1].
 
@@ -108,6 +109,7 @@ class BernoulliVisible(VisibleUnits):
             )
 
 
+@backend_ops.register_static
 class GaussianVisible(VisibleUnits):
     """Real visible units of unit variance, for standardised data.
 
