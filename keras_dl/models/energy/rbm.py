@@ -49,20 +49,15 @@ class RBM(ManyStepsPerCall, BaseModel):
     from `P(h | v_data)`) and `free_energy_gap` (`mean F(v_data) - mean
     F(v_model)`).
 
-    `compile` runs `steps_per_execution=32` steps per call by default on one
-    replica, 1 under a multi-replica strategy (batch-level callbacks then run
-    once per call; see `compile_policy.ManyStepsPerCall`); pass
-    `steps_per_execution=1` to see every batch.
-
-    Evaluation: `pseudo_log_likelihood`, `exact_log_partition` (enumeration),
-    `log_partition` (annealed importance sampling) and `log_likelihood`.
-    Bernoulli visible units take data in [0, 1]; `fit` refuses other values
-    (e.g. uint8 pixels 0..255: divide by 255). The RBM computes in float32
-    whatever the global dtype policy: its energies and partition functions
-    are sums over hundreds of units, beyond half precision.
+    `compile` runs 32 steps per call by default (`compile_policy`; pass
+    `steps_per_execution=1` to see every batch). Evaluation:
+    `pseudo_log_likelihood`, `exact_log_partition`, `log_partition` (annealed
+    importance sampling), `log_likelihood`. Bernoulli visible units take data
+    in [0, 1] (divide uint8 pixels by 255). The RBM computes in float32 under
+    any dtype policy: its energies are sums over hundreds of units.
 
     References: Hinton, "A Practical Guide to Training Restricted Boltzmann
-    Machines", UTML TR 2010-003; those of CD-k, PCD and AIS are in the modules
+    Machines", UTML TR 2010-003; for CD-k, PCD and AIS, see the modules
     `contrastive_divergence` and `partition`.
 
     Args:
