@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_dl.models import DeepBeliefNetwork
-from keras_dl.testing import assert_clear_error
+from keras_dl.testing import assert_clear_error, assert_keras_file_round_trip
 from keras_dl.testing.platform_cases import binary_data
 
 FEATURES = 8
@@ -56,6 +56,14 @@ def test_the_unrolled_autoencoder_starts_from_the_rbms(visible, bottom_activatio
     # The bottom layer decodes as the bottom RBM reconstructs from the hidden layer above.
     np.testing.assert_allclose(decoder.layers[-1](dbn.rbms[0].transform(x)),
                                dbn.rbms[0].reconstruct(x), rtol=1e-5, atol=1e-6)
+
+
+def test_a_built_uncompiled_network_saves_and_loads_uncompiled(tmp_path):
+    x = binary_data(8, 6)
+    dbn = DeepBeliefNetwork([4, 2], seed=0)
+    dbn.build((None, 6))
+    restored = assert_keras_file_round_trip(dbn, x, str(tmp_path))
+    assert not restored.compiled
 
 
 BAD_INPUTS = {
