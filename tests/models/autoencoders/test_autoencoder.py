@@ -4,6 +4,7 @@ trackers, stops on NaN; bad input is refused."""
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from keras_dl import applications, models
 from keras_dl.datasets import load
@@ -49,9 +50,11 @@ def test_non_finite_training_stops_with_a_clear_error():
     autoencoder = models.Autoencoder(dense(4, 2), dense(2, 4))
     autoencoder.compile(optimizer="sgd")
     x = np.ones((16, 4), "float32")
-    x[5, 2] = np.nan
-    with pytest.raises(models.NonFiniteLossError, match="non-finite loss .* epoch 1, batch 1"):
-        autoencoder.fit(x, batch_size=8, epochs=2, verbose=0, shuffle=False)
+    x[13, 2] = np.nan  # in the second batch: `fit` refuses NaN it can see before training
+    with pytest.raises(models.NonFiniteLossError, match="non-finite loss .* epoch 1, batch 2"):
+        autoencoder.fit(tf.data.Dataset.from_tensor_slices(x).batch(8), epochs=2, verbose=0)
+    with pytest.raises(ValueError, match="`x` holds NaN"):
+        autoencoder.fit(x, batch_size=8, epochs=2, verbose=0)
 
 
 def test_train_and_test_on_batch_before_fit_build_the_model():
