@@ -179,8 +179,7 @@ def check_monitor(name, tmp_path):
     monitors.append(keras.callbacks.ModelCheckpoint(
         str(tmp_path / "best.weights.h5"), monitor=f"val_{directed[0]}", save_best_only=True,
         save_weights_only=True))
-    if model.optimizer is not None:  # the callback changes the one compiled optimizer's rate
-        monitors.append(keras.callbacks.ReduceLROnPlateau(monitor=directed[0]))
+    monitors.append(keras.callbacks.ReduceLROnPlateau(monitor=directed[0]))
     model.fit(x, y, batch_size=8, epochs=1, verbose=0, validation_data=(x, y),
               callbacks=monitors)
     for monitor in monitors:
@@ -205,8 +204,6 @@ CELLS = {
     "uncompiled_file": check_uncompiled_file,
     "monitor": check_monitor,
 }
-
-
 
 
 def platform_test(*kinds):

@@ -131,20 +131,21 @@ def keras_model(name, value, layers_allowed=False):
     return value
 
 
-def probabilities_data(owner, needs, x, alternative):
-    """Refuses data outside [0, 1] where `needs` (a probability loss or likelihood) takes
+def probabilities_data(owner, takes, x, alternative):
+    """Refuses data outside [0, 1] where a probability loss, likelihood or unit takes
     probabilities, with advice: scale it, or use `alternative`.
 
     Args:
         owner: the name in the message (`"Autoencoder"`, ...).
-        needs: what takes values in [0, 1] (`"the binary cross-entropy loss"`).
+        takes: what takes values in [0, 1], with its verb
+            (`"the binary cross-entropy loss takes"`).
         x: the data, array-like.
         alternative: the choice for real-valued data (`"loss='mse'"`).
     """
     x = np.asarray(x)
     if x.size and x.dtype.kind in "biuf" and (x.min() < 0 or x.max() > 1):
         raise ValueError(
-            f"{owner}: {needs} takes values in [0, 1], but `x` holds values in "
+            f"{owner}: {takes} values in [0, 1], but `x` holds values in "
             f"[{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / 255) or use "
             f"{alternative}"
         )

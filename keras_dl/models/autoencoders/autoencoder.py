@@ -120,8 +120,9 @@ class Autoencoder(BaseModel):
 
     def check_data(self, x, y):
         if _is_probability_loss(self.loss):
-            validation.probabilities_data(type(self).__name__, "the binary cross-entropy loss",
-                                          x if y is None else y, "loss='mse' for real values")
+            validation.probabilities_data(
+                type(self).__name__, "the binary cross-entropy loss takes",
+                x if y is None else y, "loss='mse' for real values")
         expected = (
             getattr(self.encoder, "input_shape", None)
             if getattr(self.encoder, "inputs", None)

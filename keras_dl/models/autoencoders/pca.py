@@ -5,7 +5,12 @@ import numpy as np
 from keras import ops
 
 from keras_dl.models.base.base_model import BaseModel
-from keras_dl.models.base.batch_utils import input_of, is_tf_dataset, tensor_specs
+from keras_dl.models.base.batch_utils import (
+    input_of,
+    is_tf_dataset,
+    require_finite,
+    tensor_specs,
+)
 from keras_dl.models.base.endpoints import Endpoint
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -201,9 +206,5 @@ def _as_matrix(x):
             f"`x` must have shape (samples >= 2, features...), received {tuple(x.shape)}"
         )
     x = x.astype("float32")
-    if not np.all(np.isfinite(x)):
-        count = int(x.size - np.count_nonzero(np.isfinite(x)))
-        raise ValueError(
-            f"PCA: `x` holds NaN or infinite values ({count} of {x.size}); PCA needs finite data"
-        )
+    require_finite("PCA", x, None)
     return ops.convert_to_tensor(x)

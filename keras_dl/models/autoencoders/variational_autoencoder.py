@@ -94,8 +94,9 @@ class VariationalAutoencoder(Autoencoder):
 
     def check_data(self, x, y):
         if self.likelihood == "bernoulli":
-            validation.probabilities_data("VariationalAutoencoder", "the Bernoulli likelihood",
-                                          x, "likelihood='gaussian'")
+            validation.probabilities_data(
+                "VariationalAutoencoder", "the Bernoulli likelihood takes", x,
+                "likelihood='gaussian'")
 
     def encode_distribution(self, inputs, training=False):
         """`(mean, log_variance)` of q(z | x)."""

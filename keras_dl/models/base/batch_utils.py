@@ -70,8 +70,10 @@ def require_finite(owner, x, y):
     for name, part in (("x", x), ("y", y)):
         for array in [] if part is None else keras.tree.flatten(part):
             array = np.asarray(array)
-            if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-                count = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+            if array.dtype.kind != "f":
+                continue
+            count = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+            if count:
                 raise ValueError(
                     f"{owner}: `{name}` holds NaN or infinite values ({count} of "
                     f"{np.size(array)}); remove or impute them before training"

@@ -101,12 +101,8 @@ class BernoulliVisible(VisibleUnits):
 
     def check_data(self, x):
         """Refuses values outside [0, 1] (e.g. uint8 pixels)."""
-        if x.min() < 0 or x.max() > 1:
-            raise ValueError(
-                "RBM: Bernoulli visible units take values in [0, 1], but `x` holds values in "
-                f"[{x.min()}, {x.max()}]; scale the data (e.g. uint8 pixels / 255) or use "
-                "visible='gaussian' for standardised real values"
-            )
+        validation.probabilities_data("RBM", "Bernoulli visible units take", x,
+                                      "visible='gaussian' for standardised real values")
 
 
 @backend_ops.register_static
