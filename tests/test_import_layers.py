@@ -3,6 +3,10 @@ above its own (README, "Layout")."""
 
 import ast
 import os
+import subprocess
+import sys
+
+import pytest
 
 import keras_dl
 
@@ -85,3 +89,34 @@ def test_the_import_graph_has_no_cycles():
 
 PACKAGES = {module_name(os.path.join(directory, "__init__.py"))
             for directory, _, files in os.walk(PACKAGE) if "__init__.py" in files}
+
+
+# Run in a fresh process where importing TensorFlow fails, as on a machine without it.
+WITHOUT_TENSORFLOW = """
+import importlib.abc, sys
+
+class NoTensorFlow(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] in ("tensorflow", "tensorflow_datasets"):
+            raise ImportError(f"{name} is not installed")
+
+sys.meta_path.insert(0, NoTensorFlow())
+import keras, numpy as np, keras_dl
+model = keras_dl.models.Autoencoder(keras.Sequential([keras.Input((8,)), keras.layers.Dense(4)]),
+                                    keras.Sequential([keras.Input((4,)), keras.layers.Dense(8)]))
+model.compile(optimizer="sgd")
+model.fit(np.random.default_rng(0).random((16, 8), "float32"), epochs=1, verbose=0)
+print(keras.backend.backend(), sorted(m for m in sys.modules if m.startswith("tensorflow")))
+"""
+
+
+@pytest.mark.parametrize("backend", ["jax"])
+def test_the_package_imports_and_trains_without_tensorflow_on_other_backends(backend):
+    """TensorFlow is needed only for tf.data, tfds, SavedModel export, TensorBoard images
+    and tf.distribute (README, "Backends"): on JAX `import keras_dl` and a fit do without it."""
+    pytest.importorskip(backend, reason=f"the {backend} backend is not installed")
+    environment = {**os.environ, "KERAS_BACKEND": backend, "PYTHONPATH": os.path.dirname(PACKAGE)}
+    result = subprocess.run([sys.executable, "-c", WITHOUT_TENSORFLOW], env=environment,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split()[-2:] == [backend, "[]"]

@@ -4,7 +4,6 @@ import os
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -83,6 +82,8 @@ class ImageSampler(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         self.grids()  # a model that cannot show images fails now, not after an epoch
         if self.log_dir is not None:
+            import tensorflow as tf  # TensorBoard's event files, on every Keras backend
+
             # The run where keras.callbacks.TensorBoard(log_dir) writes the epoch scalars.
             self.writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "train"))
 
@@ -96,6 +97,8 @@ class ImageSampler(keras.callbacks.Callback):
             return
         for tag, grid in self.grids().items():
             if self.writer is not None:
+                import tensorflow as tf
+
                 with self.writer.as_default():
                     tf.summary.image(tag, grid[None], step=epoch)
                 self.writer.flush()

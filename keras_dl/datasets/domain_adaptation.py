@@ -2,8 +2,6 @@
 
 import numbers
 
-import tensorflow as tf
-
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -45,6 +43,8 @@ def domain_adaptation(source, target, batch_size, shuffle=True, seed=None):
     >>> [int(y.shape[0]) for (_, _), y in batches]
     [4, 4, 2]
     """
+    import tensorflow as tf  # tf.data: the datasets are TensorFlow's on every backend
+
     batch_size = validation.positive_int("batch_size", batch_size)
     shuffle = validation.boolean("shuffle", shuffle)
     if seed is not None and (not isinstance(seed, numbers.Integral) or isinstance(seed, bool)):
@@ -79,6 +79,8 @@ def domain_adaptation(source, target, batch_size, shuffle=True, seed=None):
 
 
 def _as_dataset(name, data):
+    import tensorflow as tf
+
     if isinstance(data, tf.data.Dataset):
         return data
     if isinstance(data, list):

@@ -3,7 +3,6 @@
 import socket
 
 import numpy as np
-import tensorflow as tf
 
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -60,6 +59,7 @@ def load(name, split="train", **kwargs):
 
 
 def _load_digits(split, image_size=8, **unknown):
+    import tensorflow as tf  # tf.data: the datasets are TensorFlow's on every backend
     from sklearn.datasets import load_digits
 
     if unknown:
@@ -88,6 +88,8 @@ def _load_digits(split, image_size=8, **unknown):
 
 def _in_mnist_frame(images):
     """Upsamples images bilinearly to MNIST's 20x20 digit box and centres them in 28x28."""
+    import tensorflow as tf
+
     box = tf.image.resize(images, (MNIST_DIGIT_BOX, MNIST_DIGIT_BOX), method="bilinear")
     margin = (MNIST_IMAGE_SIZE - MNIST_DIGIT_BOX) // 2
     framed = tf.pad(box, [[0, 0], [margin, margin], [margin, margin], [0, 0]])
@@ -103,6 +105,7 @@ def _load_tfds(name, split, download=True, **kwargs):
     downloading, so an offline machine fails at once instead of retrying for
     minutes).
     """
+    import tensorflow as tf
     import tensorflow_datasets as tfds
 
     try:
@@ -153,4 +156,6 @@ def _download_host_reachable(timeout=5.0):
 
 
 def _scale_to_unit_range(image, label):
+    import tensorflow as tf
+
     return tf.cast(image, tf.float32) / np.float32(255.0), tf.cast(label, tf.int64)

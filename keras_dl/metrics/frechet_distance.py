@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 from keras import ops
 
 from keras_dl.utils import validation
@@ -14,30 +13,29 @@ def frechet_distance(mean_a, covariance_a, mean_b, covariance_b):
 
     Tr((S_a S_b)^(1/2)) is computed as the sum of the square roots of the
     eigenvalues of the symmetric matrix S_a^(1/2) S_b S_a^(1/2), which has
-    the same spectrum, in float64 (`tf.linalg.eigh`; Keras has no
-    symmetric eigensolver with this precision control).
+    the same spectrum, in float64 (`keras.ops.eigh`). JAX computes in float32
+    unless `jax.config.update("jax_enable_x64", True)` is set before Keras
+    creates the metric.
     """
-    mean_a, mean_b = tf.cast(mean_a, tf.float64), tf.cast(mean_b, tf.float64)
-    covariance_a, covariance_b = (
-        tf.cast(covariance_a, tf.float64),
-        tf.cast(covariance_b, tf.float64),
+    mean_a, mean_b, covariance_a, covariance_b = (
+        ops.cast(value, "float64") for value in (mean_a, mean_b, covariance_a, covariance_b)
     )
-    eigenvalues, eigenvectors = tf.linalg.eigh(covariance_a)
-    root_a = (
-        eigenvectors
-        @ tf.linalg.diag(tf.sqrt(tf.maximum(eigenvalues, 0.0)))
-        @ tf.transpose(eigenvectors)
-    )
+    root_a = _symmetric_square_root(covariance_a)
     product = root_a @ covariance_b @ root_a
-    trace_root = tf.reduce_sum(
-        tf.sqrt(tf.maximum(tf.linalg.eigvalsh((product + tf.transpose(product)) / 2), 0.0))
-    )
+    eigenvalues, _ = ops.eigh((product + ops.transpose(product)) / 2)
+    trace_root = ops.sum(ops.sqrt(ops.maximum(eigenvalues, 0.0)))
     return (
-        tf.reduce_sum(tf.square(mean_a - mean_b))
-        + tf.linalg.trace(covariance_a)
-        + tf.linalg.trace(covariance_b)
+        ops.sum(ops.square(mean_a - mean_b))
+        + ops.trace(covariance_a)
+        + ops.trace(covariance_b)
         - 2.0 * trace_root
     )
+
+
+def _symmetric_square_root(matrix):
+    """V diag(sqrt(max(lambda, 0))) V^T from the eigendecomposition of a symmetric matrix."""
+    eigenvalues, eigenvectors = ops.eigh(matrix)
+    return (eigenvectors * ops.sqrt(ops.maximum(eigenvalues, 0.0))) @ ops.transpose(eigenvectors)
 
 
 @keras_dl_export("keras_dl.metrics.FrechetDistance")

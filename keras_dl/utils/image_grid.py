@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 
 def as_images(array):
@@ -47,7 +46,10 @@ def image_grid(images, columns=None, padding=1):
 
 
 def write_png(path, grid, scale=1):
-    """Writes a grid in [0, 1] as a PNG file, enlarged `scale` times."""
+    """Writes a grid in [0, 1] as a PNG file, enlarged `scale` times (with TensorFlow's PNG
+    encoder, on every Keras backend)."""
+    import tensorflow as tf
+
     if scale > 1:
         grid = np.kron(grid, np.ones((scale, scale, 1), "float32"))
     tf.io.write_file(path, tf.io.encode_png(tf.cast(np.round(grid * 255), tf.uint8)))
