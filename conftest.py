@@ -2,7 +2,8 @@
 
 Silences TensorFlow's start-up log noise, splits the CPU into two logical
 devices (so `tf.distribute.MirroredStrategy` can be tested on two replicas),
-and seeds every random generator before each test.
+seeds every random generator before each test, and runs the tests in worker
+processes (`keras_dl.testing.worker_processes`).
 """
 
 import os
@@ -12,13 +13,19 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
-tf.get_logger().setLevel("ERROR")
-_cpu = tf.config.list_physical_devices("CPU")[0]
-tf.config.set_logical_device_configuration(
-    _cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
-)
+pytest_plugins = ["keras_dl.testing.worker_processes"]
+
+try:
+    import tensorflow as tf
+except ImportError:  # the JAX and torch legs run without TensorFlow too
+    tf = None
+if tf is not None:
+    tf.get_logger().setLevel("ERROR")
+    _cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(
+        _cpu, [tf.config.LogicalDeviceConfiguration(), tf.config.LogicalDeviceConfiguration()]
+    )
 
 
 @pytest.fixture(autouse=True)

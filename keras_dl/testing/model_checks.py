@@ -5,7 +5,6 @@ import os
 
 import keras
 import numpy as np
-import tensorflow as tf
 
 from keras_dl.utils.backend_ops import not_on_this_backend
 
@@ -22,7 +21,7 @@ def assert_keras_file_round_trip(model, inputs, directory, atol=1e-5):
     restored = keras.saving.load_model(path, safe_mode=True)
     expected = model.predict(inputs, verbose=0)
     actual = restored.predict(inputs, verbose=0)
-    for want, got in zip(tf.nest.flatten(expected), tf.nest.flatten(actual)):
+    for want, got in zip(keras.tree.flatten(expected), keras.tree.flatten(actual)):
         np.testing.assert_allclose(got, want, atol=atol, err_msg=f"{model.name} after .keras load")
     return restored
 
@@ -41,11 +40,13 @@ def assert_export_matches(model, inputs, directory, endpoints=None, atol=1e-5):
     endpoints = endpoints or {"serve": lambda x: model(x, training=False)}
     path = os.path.join(directory, f"{model.name}_savedmodel")
     model.export(path, verbose=False)
+    import tensorflow as tf  # SavedModels are TensorFlow's on every backend
+
     reloaded = tf.saved_model.load(path)
     for name, expected_fn in endpoints.items():
         served = getattr(reloaded, name)(inputs)
         expected = expected_fn(inputs)
-        for want, got in zip(tf.nest.flatten(expected), tf.nest.flatten(served)):
+        for want, got in zip(keras.tree.flatten(expected), keras.tree.flatten(served)):
             np.testing.assert_allclose(
                 np.asarray(got), np.asarray(want), atol=atol, err_msg=f"endpoint {name!r}"
             )
@@ -67,6 +68,8 @@ def two_replica_strategy():
     if keras.backend.backend() != "tensorflow":
         raise not_on_this_backend("tf.distribute.MirroredStrategy (two_replica_strategy; on JAX "
                                   "use keras.distribution.DataParallel)")
+    import tensorflow as tf
+
     gpus = tf.config.list_logical_devices("GPU")
     devices = gpus if len(gpus) >= 2 else tf.config.list_logical_devices("CPU")
     if len(devices) < 2:

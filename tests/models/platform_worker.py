@@ -20,12 +20,6 @@ import socket
 import subprocess
 import sys
 
-import keras
-import numpy as np
-import tensorflow as tf
-
-from keras_dl.testing.platform_cases import CASES, compile_case
-
 EPOCHS = 4
 GLOBAL_BATCH = 16
 SAMPLES = 32
@@ -81,17 +75,24 @@ def launch(mode, out, kinds):
         wait_for([uninterrupted], "uninterrupted run")
         roles = ["uninterrupted", "resumed"]
     summary = {}
-    for name in CASES:
-        for role in roles:
+    for role in roles:
+        for name in sorted(os.listdir(os.path.join(out, role))):
             directory = os.path.join(out, role, name)
-            if os.path.isdir(directory):
-                paths = sorted(os.listdir(directory), key=lambda f: int(f.split(".")[0]))
-                summary.setdefault(name, {})[role] = [os.path.join(directory, p) for p in paths]
+            paths = sorted(os.listdir(directory), key=lambda f: int(f.split(".")[0]))
+            summary.setdefault(name, {})[role] = [os.path.join(directory, p) for p in paths]
     with open(os.path.join(out, "summary.json"), "w") as file:
         json.dump(summary, file)
 
 
 def train(out, role, kinds):
+    """Trains `kinds` (every case by default) in this process's `role`, saving their final
+    weights (TensorFlow is imported here: the launcher of the roles stays small)."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from keras_dl.testing.platform_cases import CASES, compile_case
+
     tf.config.experimental.enable_op_determinism()
     multi_worker = role.startswith("worker")
     strategy = tf.distribute.MultiWorkerMirroredStrategy() if multi_worker else (
@@ -109,7 +110,7 @@ def train(out, role, kinds):
         callbacks = []
         if role == "resumed":
             callbacks = [keras.callbacks.BackupAndRestore(os.path.join(out, "backup", name)),
-                         KillOnce(os.path.join(out, "killed", name))]
+                         kill_once(os.path.join(out, "killed", name))]
         if multi_worker:
             data = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
             options = tf.data.Options()
@@ -125,22 +126,21 @@ def train(out, role, kinds):
             np.save(os.path.join(directory, f"{index}.npy"), np.asarray(weight))
 
 
-class KillOnce(keras.callbacks.Callback):
-    """Kills this process with SIGKILL at the end of epoch 2, once per marker file."""
+def kill_once(marker):
+    """A callback that kills this process with SIGKILL at the end of epoch 2, once per
+    `marker` file."""
+    import keras
 
-    def __init__(self, marker):
-        super().__init__()
-        self.marker = marker
-
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch == 1 and not os.path.exists(self.marker):
-            os.makedirs(os.path.dirname(self.marker), exist_ok=True)
-            open(self.marker, "w").close()
+    def on_epoch_end(epoch, logs=None):
+        if epoch == 1 and not os.path.exists(marker):
+            os.makedirs(os.path.dirname(marker), exist_ok=True)
+            open(marker, "w").close()
             os.kill(os.getpid(), signal.SIGKILL)
+
+    return keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
 
 
 def main():
-    keras.config.disable_traceback_filtering()
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", required=True)
     parser.add_argument("--mode", choices=["multi_worker", "kill_resume"])
@@ -150,6 +150,9 @@ def main():
     if args.mode:
         launch(args.mode, args.out, args.kinds)
     else:
+        import keras
+
+        keras.config.disable_traceback_filtering()
         train(args.out, args.role, args.kinds)
 
 
