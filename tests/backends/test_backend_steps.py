@@ -73,6 +73,7 @@ def test_input_gradients_assign_what_the_function_assigns():
         return ops.sum(dense(x), axis=-1, keepdims=True) + 0.0 * dropped
 
     gradients = backend_ops.input_gradients(function, ops.convert_to_tensor(X))
+    gradients = ops.convert_to_numpy(gradients)
     expected = np.tile(np.asarray(dense.kernel).sum(axis=1), (len(X), 1))
     np.testing.assert_allclose(gradients, expected, rtol=1e-6)
     assert not np.array_equal(np.asarray(dropout.seed_generator.state), state)
@@ -81,8 +82,8 @@ def test_input_gradients_assign_what_the_function_assigns():
 def test_batch_jacobian_gives_each_samples_jacobian():
     dense = keras.layers.Dense(2, activation="sigmoid")
     dense.build((None, 3))
-    jacobian = np.asarray(backend_ops.batch_jacobian(dense, ops.convert_to_tensor(X)))
-    outputs = np.asarray(dense(X))
+    jacobian = ops.convert_to_numpy(backend_ops.batch_jacobian(dense, ops.convert_to_tensor(X)))
+    outputs = ops.convert_to_numpy(dense(X))
     kernel = np.asarray(dense.kernel)
     expected = (outputs * (1 - outputs))[:, :, None] * kernel.T[None, :, :]
     assert jacobian.shape == (8, 2, 3)

@@ -1,0 +1,26 @@
+"""The check that a model's own `train_step`/`test_step` has the form the current
+backend's Keras trainer calls (TensorFlow and torch: `(data)`; JAX: `(state, data)`)."""
+
+import inspect
+
+from keras_dl.utils import backend_ops
+
+# Keras' trainers by backend name, for the messages.
+TRAINERS = {"tensorflow": "TensorFlow", "jax": "JAX"}
+
+
+def refuse_foreign_steps(model, steps, foreign_backend, foreign_parameters):
+    """Refuses a model whose own `train_step`/`test_step` (one other than `steps`'s)
+    takes `foreign_parameters` (a tuple of names), the form the trainer of
+    `foreign_backend` calls: such a model overrides `training_step`/`evaluation_step`
+    instead, which run on every backend."""
+    for name, hook in (("train_step", "training_step"), ("test_step", "evaluation_step")):
+        step = getattr(type(model), name)
+        if (step is not getattr(steps, name)
+                and len(inspect.signature(step).parameters) == 1 + len(foreign_parameters)):
+            raise backend_ops.not_on_this_backend(
+                f"{type(model).__name__}.{name}({', '.join(foreign_parameters)}), written for "
+                f"Keras' {TRAINERS[foreign_backend]} trainer (a model of its own step "
+                f"overrides {hook}(data) instead),",
+                foreign_backend,
+            )
