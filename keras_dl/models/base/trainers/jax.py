@@ -18,7 +18,7 @@ import contextlib
 import keras
 from keras import ops
 
-from keras_dl.models.base.trainers import step_forms
+from keras_dl.models.base.trainers import checks
 from keras_dl.utils import backend_ops, keras_compat
 
 
@@ -120,9 +120,11 @@ def run_stateless(variable_lists, value_lists, function):
 
 
 def check_steps(model):
-    """Refuses a model whose own `train_step`/`test_step` is written in the TensorFlow
+    """Refuses training under a `tf.distribute` strategy, and a model whose own
+    `train_step`/`test_step` is written in the TensorFlow
     trainer's form, `(data) -> logs` (the JAX trainer calls `(state, data)`)."""
-    step_forms.refuse_foreign_steps(model, Steps, "tensorflow", ("data",))
+    checks.refuse_tf_distribute(model)
+    checks.refuse_foreign_steps(model, Steps, "tensorflow", ("data",))
 
 
 def variable_scope(model):

@@ -14,7 +14,7 @@ import contextlib
 
 from keras import ops
 
-from keras_dl.models.base.trainers import step_forms
+from keras_dl.models.base.trainers import checks
 
 
 class Steps:
@@ -59,9 +59,11 @@ def closed_form_gradient_step(optimizer, variables, gradients_fn):
 
 
 def check_steps(model):
-    """Refuses a model whose own `train_step`/`test_step` is written in the JAX trainer's
+    """Refuses training under a `tf.distribute` strategy, and a model whose own
+    `train_step`/`test_step` is written in the JAX trainer's
     form, `(state, data)` (the torch trainer calls `(data)`)."""
-    step_forms.refuse_foreign_steps(model, Steps, "jax", ("state", "data"))
+    checks.refuse_tf_distribute(model)
+    checks.refuse_foreign_steps(model, Steps, "jax", ("state", "data"))
 
 
 def variable_scope(model):

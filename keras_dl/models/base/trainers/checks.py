@@ -1,7 +1,9 @@
-"""The check that a model's own `train_step`/`test_step` has the form the current
-backend's Keras trainer calls (TensorFlow and torch: `(data)`; JAX: `(state, data)`)."""
+"""The checks before training shared by the backends other than TensorFlow: a model's own
+`train_step`/`test_step` has the form the backend's Keras trainer calls (TensorFlow and
+torch: `(data)`; JAX: `(state, data)`), and no `tf.distribute` strategy is in use."""
 
 import inspect
+import sys
 
 from keras_dl.utils import backend_ops
 
@@ -24,3 +26,14 @@ def refuse_foreign_steps(model, steps, foreign_backend, foreign_parameters):
                 f"overrides {hook}(data) instead),",
                 foreign_backend,
             )
+
+
+def refuse_tf_distribute(model):
+    """Refuses to train under a `tf.distribute` strategy, which only Keras' TensorFlow
+    trainer distributes (elsewhere the model would train on one device, unaware)."""
+    tensorflow = sys.modules.get("tensorflow")
+    if tensorflow is not None and tensorflow.distribute.has_strategy():
+        raise backend_ops.not_on_this_backend(
+            f"Training {type(model).__name__} under a tf.distribute strategy (on JAX, "
+            "keras.distribution distributes a model)"
+        )
