@@ -146,6 +146,11 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
             )
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
+    def get_compile_config(self):
+        """Keras' compile config, its optimizers named by their public Keras classes (so
+        that a file saved on torch loads without torch)."""
+        return keras_compat.portable_config(super().get_compile_config())
+
     def compile_from_config(self, config):
         """Compiles from `get_compile_config()` and builds the optimizer, so that `.keras`
         files restore its state."""
