@@ -16,6 +16,8 @@ module of the current backend supplies:
   cannot run;
 - `variable_scope(model)`: where the model's late variables (trackers, compiled
   metrics) are created (the model's `tf.distribute` strategy scope on TensorFlow).
+
+The other backends (numpy, openvino) get `unsupported`, whose steps refuse by name.
 """
 
 import keras

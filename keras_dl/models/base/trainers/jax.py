@@ -121,8 +121,8 @@ def run_stateless(variable_lists, value_lists, function):
 
 def check_steps(model):
     """Refuses training under a `tf.distribute` strategy, and a model whose own
-    `train_step`/`test_step` is written in the TensorFlow
-    trainer's form, `(data) -> logs` (the JAX trainer calls `(state, data)`)."""
+    `train_step`/`test_step` is written in the TensorFlow trainer's form,
+    `(data) -> logs` (the JAX trainer calls `(state, data)`)."""
     checks.refuse_tf_distribute(model)
     checks.refuse_foreign_steps(model, Steps, "tensorflow", ("data",))
 

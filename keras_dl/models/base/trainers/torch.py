@@ -60,8 +60,8 @@ def closed_form_gradient_step(optimizer, variables, gradients_fn):
 
 def check_steps(model):
     """Refuses training under a `tf.distribute` strategy, and a model whose own
-    `train_step`/`test_step` is written in the JAX trainer's
-    form, `(state, data)` (the torch trainer calls `(data)`)."""
+    `train_step`/`test_step` is written in the JAX trainer's form, `(state, data)`
+    (the torch trainer calls `(data)`)."""
     checks.refuse_tf_distribute(model)
     checks.refuse_foreign_steps(model, Steps, "jax", ("state", "data"))
 
