@@ -119,3 +119,38 @@ def test_a_compiled_function_takes_sizes_and_tensor_arguments():
     for rows in (2, 3):
         seed = ops.convert_to_tensor(5, "int32")
         np.testing.assert_array_equal(compiled(seed, rows=rows), draws(5, rows))
+
+
+class TwoLosses(BaseModel):
+    """Two gradient steps per training step, each over its own variable with its own loss
+    (as a GAN's discriminator and generator steps): `a` minimises `a * b`, then `b`
+    minimises `a**2 * b` at the new `a`."""
+
+    tracker_names = ("loss",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.a = self.add_weight(shape=(), initializer=keras.initializers.Constant(1.0))
+        self.b = self.add_weight(shape=(), initializer=keras.initializers.Constant(2.0))
+        self.built = True
+
+    def call(self, inputs):
+        return inputs * self.a
+
+    def training_step(self, data):
+        self.gradient_step(self.optimizer, [self.a], lambda: (self.a * self.b, None))
+        loss, _ = self.gradient_step(self.optimizer, [self.b],
+                                     lambda: (self.a * self.a * self.b, None))
+        return self.finish_step(data, {"loss": loss})
+
+
+def test_each_gradient_step_takes_the_gradients_of_its_own_loss_only():
+    model = TwoLosses()
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    model.fit(np.ones((2, 1), "float32"), batch_size=1, epochs=1, shuffle=False, verbose=0)
+    a, b = 1.0, 2.0
+    for _ in range(2):
+        a -= 0.1 * b
+        b -= 0.1 * a * a
+    np.testing.assert_allclose([float(model.a.numpy()), float(model.b.numpy())], [a, b],
+                               rtol=1e-6)
