@@ -147,6 +147,7 @@ class TwoLosses(BaseModel):
 def test_each_gradient_step_takes_the_gradients_of_its_own_loss_only():
     model = TwoLosses()
     model.compile(optimizer=keras.optimizers.SGD(0.1))
+    model.optimizer.build(model.trainable_variables)  # each step applies it to one of them
     model.fit(np.ones((2, 1), "float32"), batch_size=1, epochs=1, shuffle=False, verbose=0)
     a, b = 1.0, 2.0
     for _ in range(2):
