@@ -11,7 +11,8 @@
   SavedModel's `seed` input, a compiled loop's counter), the same numbers for
   the same seed and stream;
 - `compiled(function, sizes=())`: `function` compiled for the backend (a
-  `tf.function`, `jax.jit`), for loops that run outside a training step;
+  `tf.function`, `jax.jit`; torch runs it eagerly), for loops that run outside a
+  training step;
 - `register_static(cls)`: on JAX, instances of `cls` are static parts of the
   arguments of compiled functions.
 
@@ -19,7 +20,8 @@
 update moving statistics): on TensorFlow it runs under a `tf.GradientTape`, on
 JAX inside the transformation (`jax.grad`, `jax.jacrev`) in a stateless scope
 forked from the current one, and what it assigns is assigned afterwards, as
-TensorFlow would have (`jax_stateful_transform`).
+TensorFlow would have (`jax_stateful_transform`); on torch it runs eagerly with
+autograd recording (`torch.autograd.grad`).
 """
 
 import keras
@@ -80,6 +82,27 @@ def _taped(function, inputs):
     return tape, outputs
 
 
+def _torch_input_gradients(function, inputs, target_fn):
+    """`(gradients, outputs)` on torch, where `outputs = function(inputs)`, `target_fn(outputs)`
+    gives `(target, grad_outputs)` and `gradients` is d target / d inputs (for each row
+    of `grad_outputs` when it is not None, as a leading axis).
+
+    The graph is recorded even under `torch.no_grad()` (Keras' torch test step), and
+    the gradients can be differentiated in turn (`create_graph`), as a penalty needs.
+    """
+    import torch
+
+    with torch.enable_grad():
+        if not inputs.requires_grad:
+            inputs = inputs.detach().requires_grad_()
+        outputs = function(inputs)
+        target, grad_outputs = target_fn(outputs)
+        gradients = torch.autograd.grad(target, inputs, grad_outputs=grad_outputs,
+                                        is_grads_batched=grad_outputs is not None,
+                                        create_graph=True)[0]
+    return gradients, outputs
+
+
 def input_gradients(function, inputs):
     """d sum(function(inputs)) / d inputs, of float32 `inputs`."""
     if backend() == "tensorflow":
@@ -92,7 +115,10 @@ def input_gradients(function, inputs):
             jax.grad, lambda x: (ops.sum(ops.cast(function(x), "float32")), None), inputs
         )
         return gradients
-    raise not_on_this_backend("Differentiating with respect to inputs (WGAN-GP)", "jax")
+    if backend() == "torch":
+        return _torch_input_gradients(
+            function, inputs, lambda outputs: (ops.sum(ops.cast(outputs, "float32")), None))[0]
+    raise not_on_this_backend("Differentiating with respect to inputs (WGAN-GP)")
 
 
 def batch_jacobian(function, inputs):
@@ -111,14 +137,25 @@ def batch_jacobian(function, inputs):
         jacobian, _ = jax_stateful_transform(
             jax.jacrev, lambda x: (ops.sum(function(x), axis=0), None), inputs
         )
-        output_rank = len(jacobian.shape) - len(inputs.shape)
-        return ops.moveaxis(jacobian, output_rank, 0)
-    raise not_on_this_backend("The contractive autoencoder's Jacobian", "jax")
+    elif backend() == "torch":
+
+        def summed(outputs):
+            flat = ops.reshape(ops.sum(outputs, axis=0), (-1,))
+            # One backward pass per output unit, batched over the rows of the identity.
+            return flat, ops.eye(flat.shape[0], dtype=flat.dtype)
+
+        jacobian, outputs = _torch_input_gradients(function, inputs, summed)
+        jacobian = ops.reshape(jacobian, (*outputs.shape[1:], *inputs.shape))
+    else:
+        raise not_on_this_backend("The contractive autoencoder's Jacobian")
+    output_rank = len(jacobian.shape) - len(inputs.shape)
+    return ops.moveaxis(jacobian, output_rank, 0)
 
 
 def is_traced(tensor):
     """Whether `tensor` is a placeholder of a function being traced (a TensorFlow
-    graph tensor, a JAX tracer), not a value that Python can inspect."""
+    graph tensor, a JAX tracer, a tensor under `torch.compile`), not a value that
+    Python can inspect."""
     if backend() == "tensorflow":
         import tensorflow as tf
 
@@ -127,6 +164,10 @@ def is_traced(tensor):
         import jax
 
         return isinstance(tensor, jax.core.Tracer)
+    if backend() == "torch":
+        import torch
+
+        return torch.compiler.is_compiling()
     return False
 
 
@@ -136,8 +177,10 @@ def normal_from_seed(shape, seed, stream=0):
     An int (stream 0) draws with `keras.random.normal(shape, seed=seed)`; a
     tensor seed (traced, e.g. the `seed` input of an exported endpoint) or a
     `stream` (an int or int tensor, e.g. a loop counter) draws the numbers of
-    the seed `[seed, stream]`: TensorFlow's stateless normal, or JAX's normal
-    with that key (the same numbers as the int for stream 0).
+    the seed `[seed, stream]`: TensorFlow's stateless normal, JAX's normal
+    with that key (the same numbers as the int for stream 0), or on torch
+    Keras' normal with the 32-bit seed `seed + stream * STREAM_MULTIPLIER`
+    (tensors read eagerly).
     """
     return _draw_from_seed("normal", shape, seed, stream)
 
@@ -146,6 +189,10 @@ def uniform_from_seed(shape, seed, stream=0):
     """U[0, 1) draws for an int or int tensor `seed` and `stream`, as `normal_from_seed`
     draws normal ones."""
     return _draw_from_seed("uniform", shape, seed, stream)
+
+
+# An odd 32-bit constant (2**32 / golden ratio) that spreads the streams of a seed apart.
+STREAM_MULTIPLIER = 0x9E3779B9
 
 
 def _draw_from_seed(distribution, shape, seed, stream):
@@ -161,6 +208,11 @@ def _draw_from_seed(distribution, shape, seed, stream):
         # int32 first: a negative stream wraps around (-1: 2**32 - 1), as TensorFlow's does.
         key = ops.stack([ops.cast(ops.cast(part, "int32"), "uint32") for part in (seed, stream)])
         return keras_draw(shape, seed=key)
+    if backend() == "torch":
+        # Keras seeds torch's generator with 32 bits: the pair is mixed into them (an
+        # eager value), the seed itself for stream 0.
+        mixed = (int(seed) + int(stream) * STREAM_MULTIPLIER) & 0xFFFFFFFF
+        return keras_draw(shape, seed=mixed)
     raise not_on_this_backend(f"{distribution.capitalize()} draws from a tensor seed")
 
 

@@ -205,3 +205,26 @@ def optimizer_trainable_variables(optimizer):
     """The variables `optimizer` was built for, in the order its `stateless_apply`
     takes their values and gradients (`BaseOptimizer._trainable_variables`)."""
     return optimizer._trainable_variables
+
+
+def portable_config(config):
+    """A serialized config (nested dicts and lists) with every optimizer that Keras' torch
+    backend serialized under its own module named by its public class instead
+    (`keras.optimizers.Adam`), as the other backends name theirs.
+
+    Relies on Keras' torch backend replacing `keras.optimizers.Adam` and its kin by
+    subclasses of the same name (`keras.src.backend.torch.optimizers`, made by
+    `TorchOptimizer.__new__`), which serialize with that module: a `.keras` file saved on
+    torch would otherwise import torch wherever it is loaded. Loaded on torch, the public
+    name gives the torch subclass again.
+    """
+    if isinstance(config, list):
+        return [portable_config(value) for value in config]
+    if not isinstance(config, dict):
+        return config
+    config = {key: portable_config(value) for key, value in config.items()}
+    module, name = config.get("module"), config.get("class_name")
+    if (isinstance(module, str) and module.startswith("keras.src.backend.")
+            and isinstance(getattr(keras.optimizers, str(name), None), type)):
+        config.update(module="keras.optimizers", registered_name=None)
+    return config

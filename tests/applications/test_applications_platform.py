@@ -11,21 +11,13 @@ from keras_dl.testing import (
     assert_keras_file_round_trip,
     fit_one_epoch_under_mirrored_strategy,
 )
+from keras_dl.testing.application_cases import (
+    CLASSIFIERS,
+    classification_data,
+    compile_for,
+    small_dcgan_generator,
+)
 
-# Small inputs keep these checks fast; the default sizes are tested elsewhere.
-CLASSIFIERS = {
-    "ResNet18": lambda: applications.ResNet18(input_shape=(32, 32, 3), classes=4),
-    "ResNet18v2": lambda: applications.ResNet18(
-        input_shape=(32, 32, 3), classes=4, preactivation=True
-    ),
-    "ResNet20": lambda: applications.ResNet20(input_shape=(16, 16, 3), classes=4),
-    "NiN": lambda: applications.NiN(input_shape=(16, 16, 3), classes=4),
-    "GoogLeNet": lambda: applications.GoogLeNet(input_shape=(32, 32, 3), classes=4),
-    "CNNLSTM": lambda: applications.CNNLSTM(input_shape=(3, 16, 16, 1), classes=4, lstm_units=8),
-    "DCGANDiscriminator": lambda: applications.DCGANDiscriminator(
-        input_shape=(28, 28, 1), filters=8
-    ),
-}
 # XLA compiles the v2 ordering in its bottleneck form (the mixed-precision checks
 # of the bottleneck blocks are Keras' layer checks in tests/layers/test_residual_block.py).
 XLA_CLASSIFIERS = {
@@ -34,28 +26,6 @@ XLA_CLASSIFIERS = {
         input_shape=(32, 32, 3), classes=4, preactivation=True
     ),
 }
-
-
-def classification_data(model, batch=4):
-    rng = np.random.default_rng(0)
-    x = rng.uniform(size=(batch,) + tuple(model.input_shape[1:])).astype("float32")
-    outputs = model.output_shape[-1]
-    y = (
-        rng.integers(0, max(outputs, 2), size=(batch,))
-        if outputs > 1
-        else rng.integers(0, 2, (batch, 1))
-    )
-    return x, y.astype("float32") if outputs == 1 else y
-
-
-def compile_for(model, jit_compile):
-    loss = (
-        keras.losses.BinaryCrossentropy(from_logits=True)
-        if model.output_shape[-1] == 1
-        else "sparse_categorical_crossentropy"
-    )
-    model.compile(optimizer=keras.optimizers.SGD(0.01), loss=loss, jit_compile=jit_compile)
-    return model
 
 
 @pytest.mark.parametrize("name", sorted(XLA_CLASSIFIERS))
@@ -81,7 +51,7 @@ def test_trains_under_mirrored_strategy(name):
 
 
 def test_dcgan_generator_trains_with_xla_round_trips_and_exports(tmp_path):
-    generator = applications.DCGANGenerator(latent_dim=8, output_shape=(28, 28, 1), filters=8)
+    generator = small_dcgan_generator()
     generator.compile(optimizer="sgd", loss="mse", jit_compile=True)
     z = np.random.default_rng(0).normal(size=(4, 8)).astype("float32")
     generator.fit(z, np.zeros((4, 28, 28, 1), "float32"), batch_size=2, verbose=0)

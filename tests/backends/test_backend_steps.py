@@ -73,6 +73,7 @@ def test_input_gradients_assign_what_the_function_assigns():
         return ops.sum(dense(x), axis=-1, keepdims=True) + 0.0 * dropped
 
     gradients = backend_ops.input_gradients(function, ops.convert_to_tensor(X))
+    gradients = ops.convert_to_numpy(gradients)
     expected = np.tile(np.asarray(dense.kernel).sum(axis=1), (len(X), 1))
     np.testing.assert_allclose(gradients, expected, rtol=1e-6)
     assert not np.array_equal(np.asarray(dropout.seed_generator.state), state)
@@ -81,8 +82,8 @@ def test_input_gradients_assign_what_the_function_assigns():
 def test_batch_jacobian_gives_each_samples_jacobian():
     dense = keras.layers.Dense(2, activation="sigmoid")
     dense.build((None, 3))
-    jacobian = np.asarray(backend_ops.batch_jacobian(dense, ops.convert_to_tensor(X)))
-    outputs = np.asarray(dense(X))
+    jacobian = ops.convert_to_numpy(backend_ops.batch_jacobian(dense, ops.convert_to_tensor(X)))
+    outputs = ops.convert_to_numpy(dense(X))
     kernel = np.asarray(dense.kernel)
     expected = (outputs * (1 - outputs))[:, :, None] * kernel.T[None, :, :]
     assert jacobian.shape == (8, 2, 3)
@@ -118,3 +119,39 @@ def test_a_compiled_function_takes_sizes_and_tensor_arguments():
     for rows in (2, 3):
         seed = ops.convert_to_tensor(5, "int32")
         np.testing.assert_array_equal(compiled(seed, rows=rows), draws(5, rows))
+
+
+class TwoLosses(BaseModel):
+    """Two gradient steps per training step, each over its own variable with its own loss
+    (as a GAN's discriminator and generator steps): `a` minimises `a * b`, then `b`
+    minimises `a**2 * b` at the new `a`."""
+
+    tracker_names = ("loss",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.a = self.add_weight(shape=(), initializer=keras.initializers.Constant(1.0))
+        self.b = self.add_weight(shape=(), initializer=keras.initializers.Constant(2.0))
+        self.built = True
+
+    def call(self, inputs):
+        return inputs * self.a
+
+    def training_step(self, data):
+        self.gradient_step(self.optimizer, [self.a], lambda: (self.a * self.b, None))
+        loss, _ = self.gradient_step(self.optimizer, [self.b],
+                                     lambda: (self.a * self.a * self.b, None))
+        return self.finish_step(data, {"loss": loss})
+
+
+def test_each_gradient_step_takes_the_gradients_of_its_own_loss_only():
+    model = TwoLosses()
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    model.optimizer.build(model.trainable_variables)  # each step applies it to one of them
+    model.fit(np.ones((2, 1), "float32"), batch_size=1, epochs=1, shuffle=False, verbose=0)
+    a, b = 1.0, 2.0
+    for _ in range(2):
+        a -= 0.1 * b
+        b -= 0.1 * a * a
+    np.testing.assert_allclose([float(model.a.numpy()), float(model.b.numpy())], [a, b],
+                               rtol=1e-6)

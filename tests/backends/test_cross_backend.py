@@ -1,10 +1,10 @@
-"""`.keras` files between backends, and data parallelism on JAX, in worker processes
-(`backend_worker.py`): a backend is chosen once per process, and JAX's device count
-before JAX starts.
+"""`.keras` files between TensorFlow and the backend of this process, and data parallelism
+on JAX, in worker processes (`backend_worker.py`): a backend is chosen once per process,
+and JAX's device count before JAX starts.
 
-Part of the JAX leg (`KERAS_BACKEND=jax python -m pytest tests/backends`): the workers
-run on the backends they name, whatever this process runs on, so the TensorFlow leg
-skips these tests instead of running them twice.
+Part of the JAX and torch legs (`KERAS_BACKEND=jax python -m pytest tests/backends`,
+`KERAS_BACKEND=torch ...`); the TensorFlow leg skips these tests (each other leg runs
+its exchange with TensorFlow).
 """
 
 import os
@@ -16,10 +16,11 @@ import pytest
 
 from keras_dl.testing.platform_cases import CASES
 
+BACKEND = keras.backend.backend()
 pytestmark = pytest.mark.skipif(
-    keras.backend.backend() != "jax",
-    reason="the JAX leg runs these worker processes (KERAS_BACKEND=jax python -m pytest "
-           "tests/backends)",
+    BACKEND == "tensorflow",
+    reason="the JAX and torch legs run these worker processes (KERAS_BACKEND=jax or torch "
+           "python -m pytest tests/backends)",
 )
 
 WORKER = os.path.join(os.path.dirname(__file__), "backend_worker.py")
@@ -35,19 +36,20 @@ def run_worker(backend, *arguments, environment=None):
     assert f"done {arguments[0]} {backend}" in result.stdout, result.stdout[-3000:]
 
 
-def test_keras_files_saved_on_jax_load_on_tensorflow_and_back(tmp_path):
-    """Every kind trained on JAX loads on TensorFlow with the same outputs and trains on
-    there; what TensorFlow saves loads on JAX with TensorFlow's outputs and trains on.
-    The deterministic kinds make the same epoch on both backends from the same file, and
-    the Bernoulli RBMs have the same pseudo-likelihood on both."""
-    on_jax, on_tensorflow, back_on_jax = (tmp_path / name for name in ("jax", "tf", "back"))
-    for directory in (on_jax, on_tensorflow, back_on_jax):
+def test_keras_files_saved_here_load_on_tensorflow_and_back(tmp_path):
+    """Every kind trained on this backend loads on TensorFlow with the same outputs and
+    trains on there; what TensorFlow saves loads here with TensorFlow's outputs and trains
+    on. The deterministic kinds make the same epoch on both backends from the same file,
+    and the Bernoulli RBMs have the same pseudo-likelihood on both."""
+    here, on_tensorflow, back_here = (tmp_path / name for name in ("here", "tf", "back"))
+    for directory in (here, on_tensorflow, back_here):
         directory.mkdir()
-    run_worker("jax", "save", on_jax, *KINDS)
-    run_worker("tensorflow", "load", on_jax, on_tensorflow, *KINDS)
-    run_worker("jax", "load", on_tensorflow, back_on_jax, *KINDS, "--same-step-from", on_jax)
+    run_worker(BACKEND, "save", here, *KINDS)
+    run_worker("tensorflow", "load", here, on_tensorflow, *KINDS)
+    run_worker(BACKEND, "load", on_tensorflow, back_here, *KINDS, "--same-step-from", here)
 
 
+@pytest.mark.skipif(BACKEND != "jax", reason="keras.distribution runs on JAX only")
 def test_data_parallel_on_two_devices_equals_one_device():
     run_worker("jax", "data_parallel",
                environment={"XLA_FLAGS": "--xla_force_host_platform_device_count=2"})

@@ -131,3 +131,20 @@ def test_an_optimizer_lists_the_variables_it_was_built_for_in_order():
     optimizer.build(variables)
     assert [id(v) for v in keras_compat.optimizer_trainable_variables(optimizer)] == [
         id(v) for v in variables]
+
+
+def test_portable_config_names_torch_optimizers_by_their_public_class():
+    torch_adam = {"module": "keras.src.backend.torch.optimizers.torch_adam",
+                  "class_name": "Adam", "config": {"learning_rate": 0.1},
+                  "registered_name": "Adam"}
+    config = {"optimizer": {"module": "keras.optimizers", "class_name": "LossScaleOptimizer",
+                            "config": {"inner_optimizer": torch_adam},
+                            "registered_name": None},
+              "loss": [{"module": "keras.src.backend.x", "class_name": "NotAnOptimizer"}]}
+    portable = keras_compat.portable_config(config)
+    inner = portable["optimizer"]["config"]["inner_optimizer"]
+    assert inner == {**torch_adam, "module": "keras.optimizers", "registered_name": None}
+    assert portable["loss"] == config["loss"]
+    optimizer = keras.saving.deserialize_keras_object(inner)
+    assert type(optimizer).__name__ == "Adam"
+    np.testing.assert_allclose(float(optimizer.learning_rate), 0.1)

@@ -9,7 +9,7 @@ from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import input_of, tensor_specs
 from keras_dl.models.base.endpoints import Endpoint, scalar_spec
 from keras_dl.models.base.heads import final_activation, head_logits
-from keras_dl.utils import backend_ops, validation
+from keras_dl.utils import backend_ops, keras_compat, validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
@@ -195,7 +195,8 @@ class GAN(BaseModel):
         if not config:  # not compiled
             return config
         for name in ("generator_optimizer", "discriminator_optimizer"):
-            config[name] = keras.saving.serialize_keras_object(getattr(self, name))
+            config[name] = keras_compat.portable_config(
+                keras.saving.serialize_keras_object(getattr(self, name)))
         return config
 
     def compile_from_config(self, config):

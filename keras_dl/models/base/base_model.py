@@ -66,7 +66,8 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
     as in eager code); the base turns them into the `train_step`/`test_step`
     of the backend's Keras trainer (`keras_dl.models.base.trainers`): on
     TensorFlow they run as they are, on JAX as a pure function of the
-    trainer's state, with gradients from `jax.grad`.
+    trainer's state, with gradients from `jax.grad`, on torch eagerly, with
+    gradients from `torch.autograd.grad`.
 
     The base does the rest once for every model: `gradient_step` applies
     the optimizer's loss scaling (mixed precision) and, under a
@@ -145,6 +146,11 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
                 f"`loss`; received loss={loss!r}"
             )
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+
+    def get_compile_config(self):
+        """Keras' compile config, its optimizers named by their public Keras classes (so
+        that a file saved on torch loads without torch)."""
+        return keras_compat.portable_config(super().get_compile_config())
 
     def compile_from_config(self, config):
         """Compiles from `get_compile_config()` and builds the optimizer, so that `.keras`

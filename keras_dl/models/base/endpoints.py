@@ -42,6 +42,9 @@ class SavedModelEndpoints:
     `generate`'s `seed`) is a `tf.function` with several concrete functions,
     which it cannot write: exporting such a model raises
     `NotImplementedError` (save it as `.keras` and export it on TensorFlow).
+    On torch, Keras writes SavedModels only through `torch_xla` and cannot track a
+    model's variables for several endpoints: `export` raises `NotImplementedError`
+    there (save the model as `.keras` and export it on TensorFlow or JAX).
     """
 
     serving_input_name = "inputs"
@@ -62,6 +65,11 @@ class SavedModelEndpoints:
         if format != "tf_saved_model":
             return super().export(filepath, format=format, verbose=verbose,
                                   input_signature=input_signature, **kwargs)
+        if keras.backend.backend() == "torch":
+            raise not_on_this_backend(
+                f"Exporting {type(self).__name__} as a SavedModel (save it as .keras and "
+                "export it there)", "tensorflow or KERAS_BACKEND=jax"
+            )
         endpoints = self.export_endpoints()
         several_forms = [name for name, endpoint in endpoints.items()
                          if len(endpoint.signatures) > 1]

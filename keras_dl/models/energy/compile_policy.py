@@ -1,5 +1,7 @@
 """The RBM's compile policy: several training steps per compiled call by default."""
 
+import keras
+
 from keras_dl.models.base import replicas
 
 # Steps per compiled call unless `compile` is told otherwise (one replica only): a step
@@ -11,7 +13,8 @@ DEFAULT_STEPS_PER_EXECUTION = 32
 
 class ManyStepsPerCall:
     """A `keras.Model` mixin whose `compile` runs `DEFAULT_STEPS_PER_EXECUTION` (32)
-    steps per call by default on one replica, 1 under a multi-replica strategy.
+    steps per call by default on one replica, 1 under a multi-replica strategy and on
+    torch (whose Keras trainer runs one step per call).
 
     Batch-level callbacks then run once per call, numbered by its last step (a
     progress bar may show 32/30 before 30/30),
@@ -30,7 +33,8 @@ class ManyStepsPerCall:
             # Keras' multi-step loop fails under a multi-replica strategy (Keras 3.15,
             # TensorFlow 2.21: "You must feed a value for placeholder tensor").
             single = replicas.replicas_of(self) == 1
-            steps_per_execution = DEFAULT_STEPS_PER_EXECUTION if single else 1
+            several = single and keras.backend.backend() != "torch"
+            steps_per_execution = DEFAULT_STEPS_PER_EXECUTION if several else 1
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics,
                         steps_per_execution=steps_per_execution, **kwargs)
 

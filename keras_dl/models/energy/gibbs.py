@@ -94,8 +94,7 @@ class PhiloxDraw:
 
 
 class KeyDraw:
-    """Random numbers from a `keras.random.SeedGenerator` on the other backends (JAX):
-    `SeededDraw` there.
+    """Random numbers from a `keras.random.SeedGenerator` on JAX: `SeededDraw` there.
 
     The generator moves on once, when the draw object is made (one training step,
     one `RBM.gibbs` call), and each draw folds its number into that key. So no draw
@@ -120,7 +119,24 @@ class KeyDraw:
         return keras.random.normal(shape, seed=self._next_key())
 
 
-SeededDraw = PhiloxDraw if backend_ops.backend() == "tensorflow" else KeyDraw
+class GeneratorDraw:
+    """Random numbers from a `keras.random.SeedGenerator` on torch: `SeededDraw` there.
+
+    The step runs eagerly, so each draw moves the generator on itself (Keras seeds
+    a torch generator from its state).
+    """
+
+    def __init__(self, seed_generator):
+        self.seed_generator = seed_generator
+
+    def uniform(self, shape):
+        return keras.random.uniform(shape, seed=self.seed_generator)
+
+    def normal(self, shape):
+        return keras.random.normal(shape, seed=self.seed_generator)
+
+
+SeededDraw = {"tensorflow": PhiloxDraw, "jax": KeyDraw}.get(backend_ops.backend(), GeneratorDraw)
 
 
 class StatelessDraw:

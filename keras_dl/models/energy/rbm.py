@@ -143,8 +143,9 @@ class RBM(ManyStepsPerCall, BaseModel):
             self.persistent_chains_started = state("persistent_chains_started", ())
         super().build(input_shape)
 
-    def parameters(self):
-        """The current `energy.RBMWeights` (tensors)."""
+    def energy_weights(self):
+        """The current `energy.RBMWeights` (tensors); not `parameters()`, which is
+        `torch.nn.Module`'s on the torch backend."""
         variables = (self.kernel, self.visible_bias, self.hidden_bias)
         return rbm_energy.RBMWeights(*map(ops.convert_to_tensor, variables), self.visible_units)
 
@@ -152,7 +153,7 @@ class RBM(ManyStepsPerCall, BaseModel):
 
     def hidden_preactivation(self, v):
         """c + v'W."""
-        return rbm_energy.hidden_preactivation(self.parameters(), v)
+        return rbm_energy.hidden_preactivation(self.energy_weights(), v)
 
     def hidden_probabilities(self, v):
         """P(h_j = 1 | v) = sigmoid(c_j + v'W_j)."""
@@ -160,19 +161,19 @@ class RBM(ManyStepsPerCall, BaseModel):
 
     def visible_mean(self, h):
         """E[v | h]: sigmoid(b + Wh) (Bernoulli) or b + Wh (Gaussian)."""
-        return rbm_gibbs.visible_mean(self.parameters(), h)
+        return rbm_gibbs.visible_mean(self.energy_weights(), h)
 
     def free_energy(self, v):
         """F(v) = visible term - sum_j softplus(c_j + v'W_j), per sample."""
         v = self._visible_states(v, "free_energy")
-        return rbm_energy.free_energy(self.parameters(), v)
+        return rbm_energy.free_energy(self.energy_weights(), v)
 
     def energy(self, v, h):
         """E(v, h) = visible term - c'h - v'Wh, per sample."""
         v = self._visible_states(v, "energy")
         h = ops.convert_to_tensor(h, "float32")
         _require_states("energy", "h", h, self.n_hidden)
-        return rbm_energy.energy(self.parameters(), v, h)
+        return rbm_energy.energy(self.energy_weights(), v, h)
 
     def _visible_states(self, v, method):
         """`v` as float32 `(samples, n_visible)` (an unbuilt RBM builds for it), or a
@@ -198,7 +199,7 @@ class RBM(ManyStepsPerCall, BaseModel):
         """`steps` steps of block Gibbs sampling v -> h -> v from `v`; returns the last v."""
         steps, v = validation.positive_int("steps", steps), self._visible_states(v, "gibbs")
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        return rbm_gibbs.gibbs_steps(self.parameters(), v, steps, draw)
+        return rbm_gibbs.gibbs_steps(self.energy_weights(), v, steps, draw)
 
     def sample(self, num_samples, gibbs_steps=1000, seed=None):
         """Draws `num_samples` visible vectors by running Gibbs chains.
@@ -209,7 +210,7 @@ class RBM(ManyStepsPerCall, BaseModel):
         """
         num_samples = validation.positive_int("num_samples", num_samples)
         gibbs_steps = validation.positive_int("gibbs_steps", gibbs_steps)
-        return rbm_gibbs.gibbs_chain_means(self.parameters(), num_samples, gibbs_steps,
+        return rbm_gibbs.gibbs_chain_means(self.energy_weights(), num_samples, gibbs_steps,
                                            self._seed_or_default(seed))
 
     def _seed_or_default(self, seed):
@@ -239,12 +240,12 @@ class RBM(ManyStepsPerCall, BaseModel):
         if training and self.persistent:
             return self._persistent_chain_statistics(v_data)
         draw = rbm_gibbs.SeededDraw(self.seed_generator)
-        return cd.cd_chain_statistics(self.parameters(), v_data, self.cd_steps, draw)
+        return cd.cd_chain_statistics(self.energy_weights(), v_data, self.cd_steps, draw)
 
     def _persistent_chain_statistics(self, v_data):
         """PCD's statistics; moves the persistent chains on."""
         statistics, next_chains = cd.pcd_chain_statistics(
-            self.parameters(), v_data, self.cd_steps, rbm_gibbs.SeededDraw(self.seed_generator),
+            self.energy_weights(), v_data, self.cd_steps, rbm_gibbs.SeededDraw(self.seed_generator),
             self.persistent_chains, self.persistent_chains_started,
         )
         self.persistent_chains.assign(next_chains)
@@ -302,7 +303,8 @@ class RBM(ManyStepsPerCall, BaseModel):
                 f"RBM.pseudo_log_likelihood(): `v` must have shape (samples >= 1, "
                 f"{self.n_visible}), received {v.shape}"
             )
-        weights, per_block = self.parameters(), max(1, 2**26 // (self.n_visible * self.n_hidden))
+        weights = self.energy_weights()
+        per_block = max(1, 2**26 // (self.n_visible * self.n_hidden))
         return sum(
             float(ops.sum(rbm_energy.log_pseudo_likelihood(
                 weights, ops.convert_to_tensor(v[start:start + per_block], "float32"))))
@@ -312,7 +314,7 @@ class RBM(ManyStepsPerCall, BaseModel):
     def exact_log_partition(self):
         """log Z by enumerating the smaller layer (at most 20 units; Gaussian: the hidden
         layer)."""
-        return partition.exact_log_partition(self.parameters())
+        return partition.exact_log_partition(self.energy_weights())
 
     def log_partition(self, num_chains=100, num_betas=10000, seed=None, data=None, verbose=0,
                       return_interval=False):
@@ -346,7 +348,7 @@ class RBM(ManyStepsPerCall, BaseModel):
             count = float(ops.convert_to_numpy(self.seen_count))
             mean = ops.convert_to_numpy(self.seen_visible_sum) / max(count, 1.0)
         estimate, low, high = partition.annealed_importance_sampling(
-            self.parameters(), partition.base_rate_biases(mean, count), num_chains, num_betas,
+            self.energy_weights(), partition.base_rate_biases(mean, count), num_chains, num_betas,
             self._seed_or_default(seed), verbose,
         )
         return (float(estimate), (float(low), float(high))) if return_interval else float(estimate)

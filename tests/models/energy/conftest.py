@@ -38,7 +38,7 @@ def make_weights(n_visible=4, n_hidden=3, visible="bernoulli", seed=0):
 def float64_parameters(source):
     """W, b, c of an RBM or `RBMWeights`, as float64 NumPy arrays."""
     if isinstance(source, RBM):
-        source = source.parameters()
+        source = source.energy_weights()
     return tuple(np.asarray(array, "float64") for array in source[:3])
 
 

@@ -114,5 +114,5 @@ def test_exact_pseudo_log_likelihood_matches_brute_force(tiny_rbm, brute_force):
     assert rbm.pseudo_log_likelihood(V) == pytest.approx(np.mean(expected), abs=1e-4)
     # Per sample, as `energy.log_pseudo_likelihood` gives them.
     np.testing.assert_allclose(
-        energy.log_pseudo_likelihood(rbm.parameters(), V.astype("float32")), expected,
+        energy.log_pseudo_likelihood(rbm.energy_weights(), V.astype("float32")), expected,
         rtol=1e-5, atol=1e-5)

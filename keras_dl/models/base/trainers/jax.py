@@ -14,11 +14,11 @@ step sees the global batch, so no loss is divided by replicas here.
 """
 
 import contextlib
-import inspect
 
 import keras
 from keras import ops
 
+from keras_dl.models.base.trainers import checks
 from keras_dl.utils import backend_ops, keras_compat
 
 
@@ -120,16 +120,11 @@ def run_stateless(variable_lists, value_lists, function):
 
 
 def check_steps(model):
-    """Refuses a model whose own `train_step`/`test_step` is written in the TensorFlow
-    trainer's form, `(data) -> logs` (the JAX trainer calls `(state, data)`): such a
-    model moves its step into `training_step`/`evaluation_step`."""
-    for name, hook in (("train_step", "training_step"), ("test_step", "evaluation_step")):
-        step = getattr(type(model), name)
-        if step is not getattr(Steps, name) and len(inspect.signature(step).parameters) == 2:
-            raise backend_ops.not_on_this_backend(
-                f"{type(model).__name__}.{name}(data), written for Keras' TensorFlow trainer "
-                f"(a model of its own step overrides {hook}(data) instead),"
-            )
+    """Refuses training under a `tf.distribute` strategy, and a model whose own
+    `train_step`/`test_step` is written in the TensorFlow trainer's form,
+    `(data) -> logs` (the JAX trainer calls `(state, data)`)."""
+    checks.refuse_tf_distribute(model)
+    checks.refuse_foreign_steps(model, Steps, "tensorflow", ("data",))
 
 
 def variable_scope(model):

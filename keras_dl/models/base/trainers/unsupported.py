@@ -1,13 +1,15 @@
-"""The backends keras_dl's models do not train on yet (torch): every step says so."""
+"""The backends keras_dl's models do not train on (numpy, openvino): every step says so."""
 
 import contextlib
 
 from keras_dl.utils.backend_ops import not_on_this_backend
 
+ALTERNATIVES = "tensorflow, KERAS_BACKEND=jax or KERAS_BACKEND=torch"
+
 
 def _refusal(model):
     return not_on_this_backend(f"Training or evaluating {type(model).__name__}",
-                               "jax or KERAS_BACKEND=tensorflow")
+                               ALTERNATIVES)
 
 
 class Steps:
@@ -20,7 +22,7 @@ class Steps:
 
 
 def gradient_step(optimizer, variables, loss_fn):
-    raise not_on_this_backend("A keras_dl gradient step", "jax or KERAS_BACKEND=tensorflow")
+    raise not_on_this_backend("A keras_dl gradient step", ALTERNATIVES)
 
 
 closed_form_gradient_step = gradient_step

@@ -1,5 +1,5 @@
-"""The JAX leg for the energy family beyond the platform cases (`test_jax_models.py` runs
-the three RBM kinds there): the state the traced step assigns (persistent chains, data
+"""The JAX and torch legs for the energy family beyond the platform cases (`test_models.py`
+runs the three RBM kinds there): the state the traced step assigns (persistent chains, data
 sums, the seed generator) advances and survives a `.keras` round trip; sampling and the
 partition functions; the deep belief network. The pseudo-likelihood is compared with
 TensorFlow's on the same weights in `test_cross_backend.py`.
@@ -15,15 +15,17 @@ from keras_dl.models import RBM, DeepBeliefNetwork
 from keras_dl.testing.platform_cases import binary_data
 
 pytestmark = pytest.mark.skipif(
-    keras.backend.backend() != "jax",
-    reason="the JAX leg runs under KERAS_BACKEND=jax (python -m pytest tests/backends)",
+    keras.backend.backend() == "tensorflow",
+    reason="the JAX and torch legs run these (KERAS_BACKEND=jax or torch python -m pytest "
+           "tests/backends)",
 )
 
 FEATURES = 8
+numpy = keras.ops.convert_to_numpy
 
 
 def numpy_state(rbm):
-    return {name: np.array(keras.ops.convert_to_numpy(variable)) for name, variable in (
+    return {name: np.array(numpy(variable)) for name, variable in (
         ("chains", rbm.persistent_chains), ("started", rbm.persistent_chains_started),
         ("count", rbm.seen_count), ("sums", rbm.seen_visible_sum),
         ("seed", rbm.seed_generator.state))}
@@ -52,7 +54,7 @@ def test_pcd_chains_data_sums_and_seed_advance_in_the_step_and_after_loading(tmp
     for key in after:
         np.testing.assert_array_equal(loaded[key], after[key], err_msg=key)
     for want, got in zip(rbm.weights, restored.weights):
-        np.testing.assert_allclose(np.asarray(got), np.asarray(want), atol=1e-6)
+        np.testing.assert_allclose(numpy(got), numpy(want), atol=1e-6)
 
 
 def random_rbm(n_visible=6, n_hidden=4, seed=0):
@@ -79,16 +81,16 @@ def test_partition_functions_and_sampling():
                              data=binary_data(32, 6)) == estimate
     assert rbm.log_likelihood(visible[:3], log_z=log_z) == pytest.approx(
         np.mean(log_p[:3]) - log_z, abs=1e-4)
-    samples = np.asarray(rbm.sample(3, gibbs_steps=20, seed=5))
+    samples = numpy(rbm.sample(3, gibbs_steps=20, seed=5))
     assert samples.shape == (3, 6) and np.all((samples > 0) & (samples < 1))
-    np.testing.assert_array_equal(rbm.sample(3, gibbs_steps=20, seed=5), samples)
-    assert not np.array_equal(rbm.sample(3, gibbs_steps=20, seed=6), samples)
-    states = np.asarray(rbm.gibbs(visible[:4], steps=2))
+    np.testing.assert_array_equal(numpy(rbm.sample(3, gibbs_steps=20, seed=5)), samples)
+    assert not np.array_equal(numpy(rbm.sample(3, gibbs_steps=20, seed=6)), samples)
+    states = numpy(rbm.gibbs(visible[:4], steps=2))
     assert states.shape == (4, 6) and set(np.unique(states)) <= {0.0, 1.0}
     gaussian = RBM(3, visible="gaussian", seed=0)
     gaussian.build((None, 2))
     assert np.isfinite(gaussian.exact_log_partition())
-    assert np.all(np.isfinite(gaussian.sample(2, gibbs_steps=5, seed=1)))
+    assert np.all(np.isfinite(numpy(gaussian.sample(2, gibbs_steps=5, seed=1))))
 
 
 def test_the_dbn_pretrains_and_unrolls_into_an_autoencoder_that_trains():
@@ -99,11 +101,12 @@ def test_the_dbn_pretrains_and_unrolls_into_an_autoencoder_that_trains():
     assert sorted(histories) == ["rbm_1", "rbm_2"]
     assert all(np.all(np.isfinite(history["reconstruction_error"]))
                for history in histories.values())
-    features = np.asarray(dbn.rbms[0].transform(x))
-    np.testing.assert_allclose(np.asarray(dbn.rbms[1].seen_visible_sum) / len(x) / 2,
+    features = numpy(dbn.rbms[0].transform(x))
+    np.testing.assert_allclose(numpy(dbn.rbms[1].seen_visible_sum) / len(x) / 2,
                                features.mean(axis=0), rtol=1e-4)
     autoencoder = dbn.to_autoencoder()
-    np.testing.assert_allclose(autoencoder.encode(x), dbn(x), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(numpy(autoencoder.encode(x)), numpy(dbn(x)), rtol=1e-5,
+                               atol=1e-6)
     autoencoder.compile(optimizer="adam")
     history = autoencoder.fit(x, batch_size=8, epochs=1, verbose=0).history
     assert all(np.all(np.isfinite(values)) for values in history.values())

@@ -1,13 +1,15 @@
-"""The JAX leg: every model kind of `keras_dl.testing.platform_cases` on Keras' JAX backend.
+"""The JAX and torch legs: every model kind of `keras_dl.testing.platform_cases` on the
+backend of this process.
 
-Run with `KERAS_BACKEND=jax python -m pytest tests/backends`; under any other backend
-the module is skipped. Per kind (tiny networks: JAX compiles each new model's steps,
-slowly on CPU): `fit` in every compile form with finite logs, `evaluate` and
-`predict`; the `.keras` round trip (same answers, optimizer state restored, training
+Run with `KERAS_BACKEND=jax python -m pytest tests/backends` or `KERAS_BACKEND=torch ...`;
+on TensorFlow the module is skipped (the TensorFlow leg runs the same kinds through
+every platform cell in tests/models). Per kind (tiny networks: JAX compiles each new
+model's steps, slowly on CPU): `fit` in every compile form with finite logs, `evaluate`
+and `predict`; the `.keras` round trip (same answers, optimizer state restored, training
 goes on, deterministic kinds as the original would); a run interrupted after an epoch
 and resumed by `keras.callbacks.BackupAndRestore` ends with the weights of an
-uninterrupted run; `EarlyStopping` finds the direction of every log. The energy family's
-own checks are in `test_jax_energy.py`.
+uninterrupted run; `EarlyStopping` finds the direction of every log. What a backend
+cannot do is refused by name. The energy family's own checks are in `test_energy.py`.
 """
 
 import os
@@ -20,10 +22,17 @@ from keras_dl import callbacks, models
 from keras_dl.testing import assert_keras_file_round_trip, platform_checks
 from keras_dl.testing.platform_cases import CASES, FEATURES, compile_case, serving_inputs
 
+BACKEND = keras.backend.backend()
 pytestmark = pytest.mark.skipif(
-    keras.backend.backend() != "jax",
-    reason="the JAX leg runs under KERAS_BACKEND=jax (python -m pytest tests/backends)",
+    BACKEND == "tensorflow",
+    reason="the JAX and torch legs run these (KERAS_BACKEND=jax or torch python -m pytest "
+           "tests/backends)",
 )
+
+
+def only_on(backend):
+    return pytest.mark.skipif(BACKEND != backend, reason=f"{backend} only (this is {BACKEND})")
+
 
 KINDS = list(CASES)
 SAMPLES = 16
@@ -111,7 +120,8 @@ def test_the_gan_trains_with_every_loss(loss):
     x, _ = CASES["GAN"].data(SAMPLES)
     assert_finite(fit(gan, x, None), loss)
     assert gan.generate(3, seed=4).shape == (3, FEATURES)
-    np.testing.assert_allclose(gan.generate(3, seed=4), gan.generate(3, seed=4))
+    np.testing.assert_allclose(*(keras.ops.convert_to_numpy(gan.generate(3, seed=4))
+                                 for _ in range(2)))
 
 
 @pytest.mark.parametrize("conditioning, entropy_weighting", [
@@ -139,9 +149,9 @@ def test_early_stopping_finds_every_log_direction(kind, tmp_path):
     platform_checks.check_monitor(kind, tmp_path)
 
 
-def test_the_gan_optimizers_travel_in_the_jax_state():
-    """Both optimizers of a GAN are `model.optimizer` for Keras' JAX trainer, and both
-    step in `fit` (an optimizer outside the trainer's state would stay at 0 steps)."""
+def test_both_gan_optimizers_step_and_take_the_learning_rate_schedule():
+    """Both optimizers of a GAN are `model.optimizer` for Keras' trainer, and both step in
+    `fit` (on JAX, an optimizer outside the trainer's state would stay at 0 steps)."""
     case = CASES["GAN"]
     x, y = case.data(SAMPLES)
     model = compile_case("GAN", case.build())
@@ -156,11 +166,13 @@ def test_the_gan_optimizers_travel_in_the_jax_state():
         np.testing.assert_allclose(float(optimizer.learning_rate), 0.005)
 
 
+@only_on("jax")
 @pytest.mark.parametrize("kind", ["Autoencoder", "PCA", "DomainAdversarialModel", "RBM"])
 def test_export_serves_like_the_keras_model(kind, tmp_path):
     platform_checks.check_export(kind, tmp_path)
 
 
+@only_on("jax")
 @pytest.mark.parametrize("kind", ["GAN", "ConditionalGAN", "VariationalAutoencoder"])
 def test_export_of_an_endpoint_with_an_optional_input_names_tensorflow(kind, tmp_path):
     model = CASES[kind].build()
@@ -169,7 +181,29 @@ def test_export_of_an_endpoint_with_an_optional_input_names_tensorflow(kind, tmp
         model.export(os.path.join(tmp_path, kind), verbose=False)
 
 
-def test_the_gradient_reversal_schedule_reaches_the_jax_step():
+@only_on("torch")
+@pytest.mark.parametrize("kind", ["Autoencoder", "RBM", "GAN"])
+def test_export_is_refused_on_torch_naming_tensorflow_and_jax(kind, tmp_path):
+    model = CASES[kind].build()
+    model.build_from_data(CASES[kind].data(8)[0])
+    with pytest.raises(NotImplementedError,
+                       match="SavedModel.*torch backend.*tensorflow or KERAS_BACKEND=jax"):
+        model.export(os.path.join(tmp_path, kind), verbose=False)
+
+
+def test_a_tf_distribute_strategy_is_refused_by_name():
+    import tensorflow as tf
+
+    case = CASES["Autoencoder"]
+    x, y = case.data(SAMPLES)
+    with tf.distribute.OneDeviceStrategy("/cpu:0").scope():
+        model = compile_case("Autoencoder", case.build())
+        with pytest.raises(NotImplementedError,
+                           match=f"tf.distribute.*{BACKEND} backend.*tensorflow"):
+            fit(model, x, y)
+
+
+def test_the_gradient_reversal_schedule_reaches_the_step():
     case = CASES["DomainAdversarialModel"]
     x, y = case.data(SAMPLES)
     model = compile_case("DomainAdversarialModel", case.build())
@@ -179,7 +213,7 @@ def test_the_gradient_reversal_schedule_reaches_the_jax_step():
     np.testing.assert_allclose(model.lambda_, scheduler.history[-1], rtol=1e-6)
 
 
-class TensorFlowFormStep(models.BaseModel):
+class OwnStep(models.BaseModel):
     tracker_names = ("loss",)
 
     def __init__(self, **kwargs):
@@ -189,13 +223,26 @@ class TensorFlowFormStep(models.BaseModel):
     def call(self, inputs):
         return self.dense(inputs)
 
+
+class TensorFlowFormStep(OwnStep):
     def train_step(self, data):
         return {}
 
 
-def test_a_step_in_the_tensorflow_form_is_refused_by_name():
-    model = TensorFlowFormStep()
+class JAXFormStep(OwnStep):
+    def train_step(self, state, data):
+        return {}, state
+
+
+# The step form of the other trainer, and the backend that calls it.
+FOREIGN_STEPS = {"jax": (TensorFlowFormStep, r"train_step\(data\)", "tensorflow"),
+                 "torch": (JAXFormStep, r"train_step\(state, data\)", "jax")}
+
+
+def test_a_step_in_another_trainers_form_is_refused_by_name():
+    cls, step, other = FOREIGN_STEPS[BACKEND]
+    model = cls()
     model.compile(optimizer="sgd")
     with pytest.raises(NotImplementedError,
-                       match=r"TensorFlowFormStep.train_step\(data\).*jax backend.*tensorflow"):
+                       match=rf"{cls.__name__}.{step}.*{BACKEND} backend.*{other}"):
         model.fit(np.ones((4, 2), "float32"), verbose=0)
