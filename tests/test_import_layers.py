@@ -98,7 +98,7 @@ import importlib.abc, sys
 class NoTensorFlow(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if name.split(".")[0] in ("tensorflow", "tensorflow_datasets"):
-            raise ImportError(f"{name} is not installed")
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
 
 sys.meta_path.insert(0, NoTensorFlow())
 import keras, numpy as np, keras_dl

@@ -37,6 +37,7 @@ def run_worker(backend, *arguments, environment=None):
 
 
 def test_keras_files_saved_here_load_on_tensorflow_and_back(tmp_path):
+    pytest.importorskip("tensorflow", reason="the exchange with TensorFlow needs TensorFlow")
     """Every kind trained on this backend loads on TensorFlow with the same outputs and
     trains on there; what TensorFlow saves loads here with TensorFlow's outputs and trains
     on. The deterministic kinds make the same epoch on both backends from the same file,

@@ -169,12 +169,14 @@ def test_both_gan_optimizers_step_and_take_the_learning_rate_schedule():
 @only_on("jax")
 @pytest.mark.parametrize("kind", ["Autoencoder", "PCA", "DomainAdversarialModel", "RBM"])
 def test_export_serves_like_the_keras_model(kind, tmp_path):
+    pytest.importorskip("tensorflow", reason="Keras exports JAX models through TensorFlow")
     platform_checks.check_export(kind, tmp_path)
 
 
 @only_on("jax")
 @pytest.mark.parametrize("kind", ["GAN", "ConditionalGAN", "VariationalAutoencoder"])
 def test_export_of_an_endpoint_with_an_optional_input_names_tensorflow(kind, tmp_path):
+    pytest.importorskip("tensorflow", reason="Keras exports JAX models through TensorFlow")
     model = CASES[kind].build()
     model.build_from_data(CASES[kind].data(8)[0])
     with pytest.raises(NotImplementedError, match="generate.*jax backend.*tensorflow"):
@@ -192,7 +194,7 @@ def test_export_is_refused_on_torch_naming_tensorflow_and_jax(kind, tmp_path):
 
 
 def test_a_tf_distribute_strategy_is_refused_by_name():
-    import tensorflow as tf
+    tf = pytest.importorskip("tensorflow", reason="a tf.distribute strategy needs TensorFlow")
 
     case = CASES["Autoencoder"]
     x, y = case.data(SAMPLES)
