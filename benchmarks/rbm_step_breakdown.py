@@ -65,7 +65,9 @@ class WithoutTrackers(WithoutLogs):
 
 
 class EmptyStep(RBM):
-    def train_step(self, data):
+    """Nothing of the RBM: Keras' loop and input pipeline only (on every backend)."""
+
+    def training_step(self, data):
         return {"nothing": ops.zeros(())}
 
 
