@@ -494,6 +494,9 @@ def main():
     parser.add_argument("--input", choices=["arrays", "tf.data"], default="arrays",
                         help="what our `fit` is fed (scikit-learn always gets the arrays)")
     args = parser.parse_args()
+    # JAX runs steps compiled (XLA; uncompiled they run op by op); `--jit-compile` asks
+    # TensorFlow for XLA too.
+    args.jit_compile = args.jit_compile or keras.backend.backend() == "jax"
 
     source, (x_train, _), (x_test, _) = example_data.load_digit_images()
     train = (x_train.reshape(len(x_train), -1) >= 0.5).astype("float32")
