@@ -39,7 +39,9 @@ least a Keras model with the API's logs can run here.
 
 If `OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE` is set the script re-executes
 itself without them, so that NumPy's OpenBLAS picks its own kernel for this
-CPU; it prints the kernel (threadpoolctl).
+CPU; it prints the kernel (threadpoolctl). `--blas-threads 1` runs scikit-learn's
+epochs on one BLAS thread (threadpoolctl): on a machine that other jobs load,
+OpenBLAS's two threads wait for each other and its epochs took up to 30x longer.
 
 `--input tf.data` feeds our `fit` a shuffled `tf.data.Dataset` of the same arrays instead
 of the arrays (on TensorFlow, Keras' array pipeline builds an iterator of three dataset
@@ -48,6 +50,7 @@ dataset's batches as NumPy arrays).
 
 Run: [KERAS_BACKEND=jax] python benchmarks/rbm_vs_sklearn.py [--pairs 8] [--batch-sizes 10 100]
      [--hidden 64 256] [--jit-compile] [--steps-per-execution N] [--input arrays|tf.data]
+     [--blas-threads N]
 """
 
 import argparse
@@ -68,7 +71,7 @@ import sklearn
 import tensorflow as tf
 from sklearn.neural_network import BernoulliRBM
 from sklearn.utils import gen_even_slices
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
 import example_data
@@ -93,11 +96,13 @@ def load_weights(rbm, kernel, visible_bias, hidden_bias):
 
 class SklearnEpochs(keras.callbacks.Callback):
     """Runs one epoch of scikit-learn's `BernoulliRBM.fit` loop after each of our
-    epochs (the first fits it, which initialises it) and records its seconds."""
+    epochs (the first fits it, which initialises it) and records its seconds; with
+    `blas_threads`, NumPy's BLAS runs that many threads during it."""
 
-    def __init__(self, reference, x):
+    def __init__(self, reference, x, blas_threads=None):
         super().__init__()
         self.reference, self.x, self.seconds = reference, x, []
+        self.blas_threads = blas_threads
         n_batches = int(np.ceil(len(x) / reference.batch_size))
         self.slices = list(gen_even_slices(n_batches * reference.batch_size, n_batches,
                                            n_samples=len(x)))
@@ -105,13 +110,14 @@ class SklearnEpochs(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         time.sleep(IDLE_SECONDS)
-        started = time.perf_counter()
-        if epoch == 0:
-            self.reference.fit(self.x)
-        else:
-            for batch_slice in self.slices:
-                self.reference._fit(self.x[batch_slice], self.rng)
-        self.seconds.append(time.perf_counter() - started)
+        with threadpool_limits(self.blas_threads, user_api="blas"):
+            started = time.perf_counter()
+            if epoch == 0:
+                self.reference.fit(self.x)
+            else:
+                for batch_slice in self.slices:
+                    self.reference._fit(self.x[batch_slice], self.rng)
+            self.seconds.append(time.perf_counter() - started)
         time.sleep(IDLE_SECONDS)
 
 
@@ -441,7 +447,8 @@ def run_setting(train, test, batch, hidden, args):
     if args.steps_per_execution:
         compile_options["steps_per_execution"] = args.steps_per_execution
     ours.compile(optimizer=keras.optimizers.SGD(learning_rate), **compile_options)
-    ours_times, sklearn_times = EpochTimes(), SklearnEpochs(reference, train)
+    ours_times = EpochTimes()
+    sklearn_times = SklearnEpochs(reference, train, args.blas_threads)
     ours.fit(**fit_input(train, batch, args.input), epochs=args.pairs + 1, verbose=0,
              callbacks=[ours_times, sklearn_times])
     ours_seconds = np.array(ours_times.seconds[1:])
@@ -493,6 +500,8 @@ def main():
     parser.add_argument("--steps-per-execution", type=int, default=None)
     parser.add_argument("--input", choices=["arrays", "tf.data"], default="arrays",
                         help="what our `fit` is fed (scikit-learn always gets the arrays)")
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="NumPy's BLAS threads in scikit-learn's epochs (default: its own)")
     args = parser.parse_args()
     # JAX runs steps compiled (XLA; uncompiled they run op by op); `--jit-compile` asks
     # TensorFlow for XLA too.
@@ -508,7 +517,8 @@ def main():
           f"threads): {blas}; scikit-learn {sklearn.__version__}, Keras {keras.__version__} "
           f"on {keras.backend.backend()}; "
           f"ours: jit_compile={args.jit_compile}, steps_per_execution="
-          f"{args.steps_per_execution or 'RBM default'}, fed {args.input}; {args.pairs} "
+          f"{args.steps_per_execution or 'RBM default'}, fed {args.input}; scikit-learn's BLAS "
+          f"threads: {args.blas_threads or 'its own'}; {args.pairs} "
           "alternating epoch pairs")
     for batch in args.batch_sizes:
         for hidden in args.hidden:
