@@ -10,7 +10,10 @@ drop one more part of the step, all in one process, epochs alternating
 4. without computing the logs at all;
 5. without updating the loss trackers;
 6. an empty step: Keras' own loop (the input pipeline from NumPy arrays,
-   the multi-step loop, the callbacks), nothing of the RBM.
+   the multi-step loop, the callbacks), nothing of the RBM;
+7. on JAX only, the RBM as shipped with Keras' own JAX loop, which calls the
+   compiled step once per batch from Python (keras_dl runs the steps of a call
+   in one compiled `lax.scan`).
 
 Each line is an epoch's median seconds; the differences between neighbours
 are what the dropped part costs. The same empty step and the full step are
@@ -18,7 +21,8 @@ then fitted from a `tf.data.Dataset` of the same arrays (`from_tensor_slices(x)
 .batch(batch)`), which shows what Keras' NumPy input pipeline costs at small
 batches.
 
-Run: python benchmarks/rbm_step_breakdown.py [--hidden 64] [--batch-size 10] [--rounds 3]
+Run: [KERAS_BACKEND=jax] python benchmarks/rbm_step_breakdown.py [--hidden 64] [--batch-size 10]
+     [--rounds 3]
 """
 
 import argparse
@@ -65,8 +69,17 @@ class WithoutTrackers(WithoutLogs):
 
 
 class EmptyStep(RBM):
-    def train_step(self, data):
+    """Nothing of the RBM: Keras' loop and input pipeline only (on every backend)."""
+
+    def training_step(self, data):
         return {"nothing": ops.zeros(())}
+
+
+class OneCallPerBatch(RBM):
+    """Keras' JAX loop: the compiled step called once per batch."""
+
+    def make_train_function(self, force=False):
+        return keras.Model.make_train_function(self, force)
 
 
 def epoch_seconds(model, data, batch_size, rounds):
@@ -87,7 +100,7 @@ def main():
     _, (x_train, _), _ = example_data.load_digit_images()
     x = (x_train.reshape(len(x_train), -1) >= 0.5).astype("float32")
     variants = [RBM, WithoutDataSums, WithoutReconstruction, WithoutLogs, WithoutTrackers,
-                EmptyStep]
+                EmptyStep] + ([OneCallPerBatch] if keras.backend.backend() == "jax" else [])
     models = {}
     for variant in variants:
         model = variant(args.hidden, persistent=True, num_persistent_chains=args.batch_size,
@@ -99,7 +112,8 @@ def main():
     for _ in range(args.rounds):
         for name, model in models.items():
             seconds[name] += epoch_seconds(model, x, args.batch_size, 1)
-    print(f"RBM 784-{args.hidden} PCD-1, batch {args.batch_size}, {len(x)} digits, "
+    print(f"RBM 784-{args.hidden} PCD-1, batch {args.batch_size}, {len(x)} digits, Keras "
+          f"{keras.__version__} on {keras.backend.backend()}, "
           f"steps_per_execution {models['RBM'].steps_per_execution}; median s/epoch of "
           f"{args.rounds} alternating rounds")
     for name, values in seconds.items():

@@ -18,31 +18,43 @@ the held-out digits (`RBM.pseudo_log_likelihood`, scikit-learn's weights
 loaded into one of our RBMs; its own `score_samples` flips one random unit per
 sample and is noisy), and the GEMM-bound limit: the time of an update's five matrix
 products alone (`update_products`, scikit-learn's; our step runs a sixth for its
-reconstruction log), each timed with NumPy's BLAS and TensorFlow (the faster
+reconstruction log), each timed with NumPy's BLAS and the backend (the faster
 counts) at the step's shapes in this process, with our epoch as a fraction of
-it. For scale it also times floors, each in one `tf.function` over the epoch's
-batches, no Keras (`minimal_step_seconds`): the least TensorFlow can run for the
-same update (scikit-learn's five products and two draws, no logs), the same with
-the work our step does for the two logs the API promises (`reconstruction_error`
-needs a sixth product; `free_energy_gap`), and that loop compiled by XLA; then
-Keras' own loop and input pipeline with an empty step (`keras_loop_seconds`),
-their sum, and what `fit` takes with that hand-written step with logs as its
-`train_step` (`HandWrittenPCD`): the least a Keras model with the API's logs can
-run here.
+it. For scale it also times floors, hand-written for the backend Keras runs on
+(`KERAS_BACKEND`, printed; `FLOORS` picks them), no Keras: on TensorFlow,
+`HandWrittenPCD.update` over the epoch's batches in one `tf.function`
+(`minimal_step_seconds`): the least TensorFlow can run for the same update
+(scikit-learn's five products and two draws, no logs), the same with the work our
+step does for the two logs the API promises (`reconstruction_error` needs a sixth
+product; `free_energy_gap`), and that loop compiled by XLA; on JAX, the same update
+in `jax.numpy` (`jax_pcd_update`, `jax_floors`): the epoch in one `jax.jit` (a
+`fori_loop` over the batches) without and with the logs, and with the logs one
+compiled call per batch from Python (how Keras' JAX loop calls a step). Then, on
+either backend, Keras' own loop and input pipeline with an empty step
+(`keras_loop_seconds`; an RBM subclass, so on JAX it runs keras_dl's one `lax.scan`
+per call), their sum, and what `fit` takes with the hand-written step with logs as
+its `train_step` (`HandWrittenPCD` on TensorFlow, `JaxHandWrittenPCD` on JAX, plain
+`keras.Model`s: on JAX Keras' loop calls the compiled step once per batch): the
+least a Keras model with the API's logs can run here.
 
 If `OPENBLAS_CORETYPE` or `OPENBLAS_L2_SIZE` is set the script re-executes
 itself without them, so that NumPy's OpenBLAS picks its own kernel for this
-CPU; it prints the kernel (threadpoolctl).
+CPU; it prints the kernel (threadpoolctl). `--blas-threads 1` runs scikit-learn's
+epochs on one BLAS thread (threadpoolctl): on a machine that other jobs load,
+OpenBLAS's two threads wait for each other and its epochs took up to 30x longer.
 
 `--input tf.data` feeds our `fit` a shuffled `tf.data.Dataset` of the same arrays instead
-of the arrays (Keras' array pipeline builds an iterator of three dataset functions each
-epoch, 7-17 ms here, and costs more per batch).
+of the arrays (on TensorFlow, Keras' array pipeline builds an iterator of three dataset
+functions each epoch, 7-17 ms here, and costs more per batch; on JAX Keras reads the
+dataset's batches as NumPy arrays).
 
-Run: python benchmarks/rbm_vs_sklearn.py [--pairs 8] [--batch-sizes 10 100]
+Run: [KERAS_BACKEND=jax] python benchmarks/rbm_vs_sklearn.py [--pairs 8] [--batch-sizes 10 100]
      [--hidden 64 256] [--jit-compile] [--steps-per-execution N] [--input arrays|tf.data]
+     [--blas-threads N]
 """
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -59,12 +71,12 @@ import sklearn
 import tensorflow as tf
 from sklearn.neural_network import BernoulliRBM
 from sklearn.utils import gen_even_slices
-from threadpoolctl import threadpool_info
+from threadpoolctl import threadpool_info, threadpool_limits
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
 import example_data
 from rbm_step_breakdown import EmptyStep
-from timing import EpochTimes
+from timing import EpochTimes, median_seconds
 
 from keras_dl.models import RBM
 
@@ -84,11 +96,13 @@ def load_weights(rbm, kernel, visible_bias, hidden_bias):
 
 class SklearnEpochs(keras.callbacks.Callback):
     """Runs one epoch of scikit-learn's `BernoulliRBM.fit` loop after each of our
-    epochs (the first fits it, which initialises it) and records its seconds."""
+    epochs (the first fits it, which initialises it) and records its seconds; with
+    `blas_threads`, NumPy's BLAS runs that many threads during it."""
 
-    def __init__(self, reference, x):
+    def __init__(self, reference, x, blas_threads=None):
         super().__init__()
         self.reference, self.x, self.seconds = reference, x, []
+        self.blas_threads = blas_threads
         n_batches = int(np.ceil(len(x) / reference.batch_size))
         self.slices = list(gen_even_slices(n_batches * reference.batch_size, n_batches,
                                            n_samples=len(x)))
@@ -96,20 +110,19 @@ class SklearnEpochs(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         time.sleep(IDLE_SECONDS)
-        started = time.perf_counter()
-        if epoch == 0:
-            self.reference.fit(self.x)
-        else:
-            for batch_slice in self.slices:
-                self.reference._fit(self.x[batch_slice], self.rng)
-        self.seconds.append(time.perf_counter() - started)
+        with threadpool_limits(self.blas_threads, user_api="blas"):
+            started = time.perf_counter()
+            if epoch == 0:
+                self.reference.fit(self.x)
+            else:
+                for batch_slice in self.slices:
+                    self.reference._fit(self.x[batch_slice], self.rng)
+            self.seconds.append(time.perf_counter() - started)
         time.sleep(IDLE_SECONDS)
 
 
-def product_seconds(m, k, n, repeats):
-    """The fastest of NumPy's and TensorFlow's time for one (m, k) x (k, n) product."""
-    a = np.random.default_rng(0).uniform(size=(m, k)).astype("float32")
-    b = np.random.default_rng(1).uniform(size=(k, n)).astype("float32")
+def tensorflow_products(a, b, repeats):
+    """A function running `repeats` products `a @ b` in one `tf.function`."""
     a_tf, b_tf = tf.constant(a), tf.constant(b)
 
     @tf.function
@@ -122,9 +135,30 @@ def product_seconds(m, k, n, repeats):
             total += tf.matmul(a_tf, b_tf)[0, 0]
         return total
 
-    products()
+    return lambda: products().numpy()
+
+
+def jax_products(a, b, repeats):
+    """A function running `repeats` products in one `jax.jit`: a `scan` over `repeats`
+    copies of `a` (XLA would hoist a product of constants out of a loop), each summed."""
+    import jax
+    import jax.numpy as jnp
+
+    copies, b = jnp.asarray(np.repeat(a[None], repeats, 0)), jnp.asarray(b)
+    scan = jax.jit(lambda copies: jax.lax.scan(
+        lambda total, a: (total + jnp.sum(a @ b), None), jnp.zeros(()), copies)[0])
+    return lambda: scan(copies).block_until_ready()
+
+
+def product_seconds(m, k, n, repeats):
+    """The fastest of NumPy's and the backend's time for one (m, k) x (k, n) product."""
+    a = np.random.default_rng(0).uniform(size=(m, k)).astype("float32")
+    b = np.random.default_rng(1).uniform(size=(k, n)).astype("float32")
+    products = {"tensorflow": tensorflow_products, "jax": jax_products}[keras.backend.backend()]
+    backend_run = products(a, b, repeats)
+    backend_run()
     best = []
-    for run in (lambda: [a @ b for _ in range(repeats)], lambda: products().numpy()):
+    for run in (lambda: [a @ b for _ in range(repeats)], backend_run):
         timings = []
         for _ in range(3):
             started = time.perf_counter()
@@ -220,23 +254,155 @@ def minimal_step_seconds(train, batch, hidden, learning_rate, with_logs=False,
             logs += error + gap
         return logs
 
-    epoch()
-    timings = []
-    for _ in range(epochs):
-        started = time.perf_counter()
-        epoch().numpy()
-        timings.append(time.perf_counter() - started)
-    return float(np.median(timings))
+    return median_seconds(lambda: epoch().numpy(), epochs)
 
 
-def hand_written_fit_seconds(train, batch, hidden, learning_rate, input_kind,
+def hand_written_fit_seconds(model_class, train, batch, hidden, learning_rate, input_kind,
                              steps_per_execution):
-    """Median seconds per epoch of `fit` running `HandWrittenPCD`'s step with the logs,
-    from the same input and with our RBM's steps per call."""
-    model = HandWrittenPCD(train.shape[1], hidden, batch, learning_rate)
+    """Median seconds per epoch of `fit` running a hand-written step with the logs
+    (`HandWrittenPCD`, `JaxHandWrittenPCD`), from the same input and with our RBM's
+    steps per call."""
+    model = model_class(train.shape[1], hidden, batch, learning_rate)
     model.compile(steps_per_execution=steps_per_execution)
     full_batches = train[: len(train) // batch * batch]
     return fit_epoch_seconds(model, fit_input(full_batches, batch, input_kind))
+
+
+def tensorflow_floors(train, batch, hidden, learning_rate, input_kind, steps_per_execution):
+    """`{name: seconds per epoch}` of `HandWrittenPCD` without Keras and in `fit`."""
+    return {
+        "minimal step": minimal_step_seconds(train, batch, hidden, learning_rate),
+        "with the two logs": minimal_step_seconds(train, batch, hidden, learning_rate,
+                                                  with_logs=True),
+        "with the logs, the epoch's loop compiled by XLA": minimal_step_seconds(
+            train, batch, hidden, learning_rate, with_logs=True, jit_compile=True),
+        "in `fit`": hand_written_fit_seconds(HandWrittenPCD, train, batch, hidden,
+                                             learning_rate, input_kind, steps_per_execution),
+    }
+
+
+def jax_pcd_update(parameters, v, key, step, learning_rate, with_logs):
+    """`HandWrittenPCD.update` in `jax.numpy`: the same products, draws (JAX's default
+    generator, as Keras' seeded draws on JAX) and SGD update on the values
+    `parameters = (kernel, visible_bias, hidden_bias, chains)`.
+
+    Returns:
+        `(new_parameters, reconstruction_error, free_energy_gap)` (zeros without logs).
+    """
+    import jax
+    import jax.numpy as jnp
+
+    kernel, visible_bias, hidden_bias, chains = parameters
+    batch = v.shape[0]
+
+    def uniform(shape, stream):
+        return jax.random.uniform(jax.random.fold_in(key, 2 * step + stream), shape)
+
+    def free_energies(v, preactivation):
+        return -v @ visible_bias - jnp.sum(jax.nn.softplus(preactivation), 1)
+
+    data_preactivation = v @ kernel + hidden_bias
+    data_hidden = jax.nn.sigmoid(data_preactivation)
+    mean = jax.nn.sigmoid(chains @ kernel.T + visible_bias)
+    v_model = jnp.floor(uniform(mean.shape, 0) + mean)
+    model_preactivation = v_model @ kernel + hidden_bias
+    model_hidden = jax.nn.sigmoid(model_preactivation)
+    update = jnp.concatenate([v, v_model]).T @ jnp.concatenate([data_hidden, -model_hidden])
+    error = gap = jnp.zeros(())
+    if with_logs:
+        hidden_rows = jnp.concatenate([data_hidden, model_hidden])
+        states = jnp.floor(uniform(hidden_rows.shape, 1) + hidden_rows)
+        reconstruction = jax.nn.sigmoid(states[:batch] @ kernel.T + visible_bias)
+        error = jnp.mean(jnp.sum(jnp.square(v - reconstruction), 1))
+        gap = (jnp.mean(free_energies(v, data_preactivation))
+               - jnp.mean(free_energies(v_model, model_preactivation)))
+        chain_states = states[batch:]
+    else:
+        chain_states = jnp.floor(uniform(model_hidden.shape, 1) + model_hidden)
+    return ((kernel + learning_rate / batch * update,
+             visible_bias + learning_rate * jnp.mean(v - v_model, 0),
+             hidden_bias + learning_rate * jnp.mean(data_hidden - model_hidden, 0),
+             chain_states), error, gap)
+
+
+def jax_initial_parameters(n_visible, n_hidden, batch):
+    """`(kernel, visible_bias, hidden_bias, chains)` as `HandWrittenPCD` starts them."""
+    kernel = keras.random.normal((n_visible, n_hidden), 0.0, 0.01, seed=0)
+    return (kernel, keras.ops.zeros(n_visible), keras.ops.zeros(n_hidden),
+            keras.ops.zeros((batch, n_hidden)))
+
+
+class JaxHandWrittenPCD(keras.Model):
+    """`jax_pcd_update` with the logs as the `train_step` of a plain `keras.Model` on JAX
+    (Keras' stateless form): its parameters, chains and step count are its
+    non-trainable variables."""
+
+    def __init__(self, n_visible, n_hidden, batch, learning_rate):
+        super().__init__()
+        self.learning_rate = learning_rate
+        step = keras.ops.zeros((), "int32")
+        for value in (*jax_initial_parameters(n_visible, n_hidden, batch), step):
+            self.add_weight(shape=value.shape, initializer="zeros", trainable=False,
+                            dtype=value.dtype.name).assign(value)
+        self.built = True
+
+    def train_step(self, state, data):
+        import jax
+
+        trainable, (*parameters, step), optimizer_variables, metrics = state
+        parameters, error, gap = jax_pcd_update(
+            parameters, keras.utils.unpack_x_y_sample_weight(data)[0], jax.random.key(0), step,
+            self.learning_rate, with_logs=True)
+        logs = {"reconstruction_error": error, "free_energy_gap": gap}
+        return logs, (trainable, [*parameters, step + 1], optimizer_variables, metrics)
+
+
+def jax_floors(train, batch, hidden, learning_rate, input_kind, steps_per_execution):
+    """`{name: seconds per epoch}` of `jax_pcd_update` without Keras (the epoch in one
+    `jax.jit`; one compiled call per batch) and in `fit` (`JaxHandWrittenPCD`)."""
+    import jax
+
+    steps = len(train) // batch
+    batches = jax.numpy.asarray(train[: steps * batch].reshape(steps, batch, -1))
+    key = jax.random.key(0)
+
+    def epoch_seconds(with_logs, per_batch):
+        update = functools.partial(jax_pcd_update, key=key, learning_rate=learning_rate,
+                                   with_logs=with_logs)
+
+        @jax.jit
+        def one_step(parameters, step):
+            parameters, error, gap = update(parameters, batches[step], step=step)
+            return parameters, error + gap
+
+        def add_step(step, carry):
+            parameters, logs = one_step(carry[0], step)
+            return parameters, carry[1] + logs
+
+        whole_epoch = jax.jit(lambda parameters: jax.lax.fori_loop(
+            0, steps, add_step, (parameters, keras.ops.zeros(()))))
+
+        def epoch():
+            parameters = jax_initial_parameters(train.shape[1], hidden, batch)
+            if not per_batch:
+                return whole_epoch(parameters)[1].block_until_ready()
+            for step in range(steps):
+                parameters, logs = one_step(parameters, step)
+            return logs.block_until_ready()
+
+        return median_seconds(epoch)
+
+    return {
+        "minimal step": epoch_seconds(with_logs=False, per_batch=False),
+        "with the two logs": epoch_seconds(with_logs=True, per_batch=False),
+        "with the logs, one compiled call per batch": epoch_seconds(with_logs=True,
+                                                                      per_batch=True),
+        "in `fit`": hand_written_fit_seconds(JaxHandWrittenPCD, train, batch, hidden,
+                                             learning_rate, input_kind, steps_per_execution),
+    }
+
+
+FLOORS = {"tensorflow": tensorflow_floors, "jax": jax_floors}
 
 
 def fit_input(train, batch, kind):
@@ -281,7 +447,8 @@ def run_setting(train, test, batch, hidden, args):
     if args.steps_per_execution:
         compile_options["steps_per_execution"] = args.steps_per_execution
     ours.compile(optimizer=keras.optimizers.SGD(learning_rate), **compile_options)
-    ours_times, sklearn_times = EpochTimes(), SklearnEpochs(reference, train)
+    ours_times = EpochTimes()
+    sklearn_times = SklearnEpochs(reference, train, args.blas_threads)
     ours.fit(**fit_input(train, batch, args.input), epochs=args.pairs + 1, verbose=0,
              callbacks=[ours_times, sklearn_times])
     ours_seconds = np.array(ours_times.seconds[1:])
@@ -291,16 +458,9 @@ def run_setting(train, test, batch, hidden, args):
     steps = int(np.ceil(len(train) / batch))
     limit = steps * sum(product_seconds(*shape, repeats=max(20, 2000 // batch))
                         for shape in update_products(batch, train.shape[1], hidden))
-    floors = {
-        "minimal TensorFlow step": minimal_step_seconds(train, batch, hidden, learning_rate),
-        "with the two logs": minimal_step_seconds(train, batch, hidden, learning_rate,
-                                                  with_logs=True),
-        "with the logs, the epoch's loop compiled by XLA": minimal_step_seconds(
-            train, batch, hidden, learning_rate, with_logs=True, jit_compile=True),
-    }
+    floors = FLOORS[keras.backend.backend()](train, batch, hidden, learning_rate, args.input,
+                                             ours.steps_per_execution)
     keras_loop = keras_loop_seconds(train, batch, hidden, args.input)
-    hand_written_in_fit = hand_written_fit_seconds(train, batch, hidden, learning_rate,
-                                                   args.input, ours.steps_per_execution)
     evaluator = RBM(hidden)
     evaluator.build((None, train.shape[1]))
     load_weights(evaluator, reference.components_.T, reference.intercept_visible_,
@@ -317,6 +477,7 @@ def run_setting(train, test, batch, hidden, args):
           f"scikit-learn {evaluator.pseudo_log_likelihood(test):.2f}; "
           f"GEMM-bound limit {limit:.3f} s/epoch, ours at "
           f"{100 * limit / np.median(ours_seconds):.0f}% of it")
+    hand_written_in_fit = floors.pop("in `fit`")
     for name, seconds in floors.items():
         print(f"    {name}: {seconds:.3f} s/epoch ({100 * limit / seconds:.0f}% of the limit, "
               f"{sklearn_median / seconds:.2f}x scikit-learn)")
@@ -324,8 +485,8 @@ def run_setting(train, test, batch, hidden, args):
     print(f"    Keras' loop alone (empty step, same {args.input}): {keras_loop:.3f} s/epoch; "
           f"loop + step with logs: {loop_and_step:.3f} s/epoch, "
           f"{sklearn_median / loop_and_step:.2f}x scikit-learn")
-    print(f"    the step with logs in `fit` (`HandWrittenPCD`, same {args.input}, same steps "
-          f"per call): {hand_written_in_fit:.3f} s/epoch, "
+    print(f"    the step with logs in `fit` (same {args.input}, same steps per call): "
+          f"{hand_written_in_fit:.3f} s/epoch, "
           f"{sklearn_median / hand_written_in_fit:.2f}x scikit-learn; ours takes "
           f"{np.median(ours_seconds) / hand_written_in_fit:.2f}x its time")
 
@@ -339,7 +500,12 @@ def main():
     parser.add_argument("--steps-per-execution", type=int, default=None)
     parser.add_argument("--input", choices=["arrays", "tf.data"], default="arrays",
                         help="what our `fit` is fed (scikit-learn always gets the arrays)")
+    parser.add_argument("--blas-threads", type=int, default=None,
+                        help="NumPy's BLAS threads in scikit-learn's epochs (default: its own)")
     args = parser.parse_args()
+    # JAX runs steps compiled (XLA; uncompiled they run op by op); `--jit-compile` asks
+    # TensorFlow for XLA too.
+    args.jit_compile = args.jit_compile or keras.backend.backend() == "jax"
 
     source, (x_train, _), (x_test, _) = example_data.load_digit_images()
     train = (x_train.reshape(len(x_train), -1) >= 0.5).astype("float32")
@@ -348,9 +514,11 @@ def main():
             for pool in threadpool_info() if pool["user_api"] == "blas"]
     print(f"data: {source}, binarised: {train.shape[0]} train / {test.shape[0]} held out, "
           f"{train.shape[1]} pixels; {os.cpu_count()} CPU cores; NumPy BLAS (api, kernel, "
-          f"threads): {blas}; scikit-learn {sklearn.__version__}, Keras {keras.__version__}; "
+          f"threads): {blas}; scikit-learn {sklearn.__version__}, Keras {keras.__version__} "
+          f"on {keras.backend.backend()}; "
           f"ours: jit_compile={args.jit_compile}, steps_per_execution="
-          f"{args.steps_per_execution or 'RBM default'}, fed {args.input}; {args.pairs} "
+          f"{args.steps_per_execution or 'RBM default'}, fed {args.input}; scikit-learn's BLAS "
+          f"threads: {args.blas_threads or 'its own'}; {args.pairs} "
           "alternating epoch pairs")
     for batch in args.batch_sizes:
         for hidden in args.hidden:

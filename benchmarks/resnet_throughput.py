@@ -12,8 +12,14 @@ step reaches (train FLOPs estimated as 3x the forward FLOPs counted by
 TensorFlow's profiler: forward, plus backward through activations and
 weights).
 
-Run: python benchmarks/resnet_throughput.py [--image-size 96] [--batch-size 16]
-     [--steps 30] [--jit-compile both|on|off]
+It runs on the backend Keras is set to (`KERAS_BACKEND`, printed); the matrix
+product rate and the FLOP count are measured with that backend (`MEASURES`): on
+JAX a `jax.jit` product and XLA's cost analysis of the compiled forward pass.
+`--jit-compile` defaults to both settings on TensorFlow and to XLA alone on JAX
+(without it Keras' JAX trainer runs the step uncompiled).
+
+Run: [KERAS_BACKEND=jax] python benchmarks/resnet_throughput.py [--image-size 96]
+     [--batch-size 16] [--steps 30] [--jit-compile both|on|off]
 """
 
 import argparse
@@ -27,23 +33,22 @@ import keras
 import numpy as np
 import tensorflow as tf
 from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants_v2
+from timing import median_seconds
 
 from keras_dl import applications
 
 
-def matmul_gflops(size=2048, repeats=20):
-    """Measured float32 matrix-multiplication throughput, in GFLOP/s."""
-    a = tf.random.normal((size, size))
-    b = tf.random.normal((size, size))
-    multiply = tf.function(lambda: tf.reduce_sum(tf.matmul(a, b)))
-    multiply().numpy()
-    started = time.perf_counter()
-    for _ in range(repeats):
-        multiply().numpy()
-    return 2 * size**3 * repeats / (time.perf_counter() - started) / 1e9
+def matmul_gflops(compile_function, size=2048, repeats=20):
+    """Measured float32 matrix-multiplication throughput, in GFLOP/s, of the backend's
+    compiled product (`compile_function`: `tf.function`, `jax.jit`)."""
+    a = keras.random.normal((size, size), seed=0)
+    b = keras.random.normal((size, size), seed=1)
+    multiply = compile_function(lambda a, b: keras.ops.sum(keras.ops.matmul(a, b)))
+    seconds = median_seconds(lambda: float(multiply(a, b)), repeats)
+    return 2 * size**3 / seconds / 1e9
 
 
-def forward_flops(model, image_shape):
+def tensorflow_forward_flops(model, image_shape):
     """Floating-point operations of one image's forward pass (TensorFlow profiler)."""
     function = tf.function(lambda x: model(x, training=False))
     concrete = function.get_concrete_function(tf.TensorSpec((1, *image_shape)))
@@ -53,6 +58,33 @@ def forward_flops(model, image_shape):
         options = tf.compat.v1.profiler.ProfileOptionBuilder.float_operation()
         options["output"] = "none"
         return tf.compat.v1.profiler.profile(graph=graph, options=options).total_float_ops
+
+
+def jax_forward_flops(model, image_shape):
+    """Floating-point operations of one image's forward pass (XLA's cost analysis of the
+    compiled `stateless_call`)."""
+    import jax
+
+    def forward(trainable, non_trainable, images):
+        return model.stateless_call(trainable, non_trainable, images, training=False)[0]
+
+    values = lambda variables: [variable.value for variable in variables]  # noqa: E731
+    compiled = jax.jit(forward).lower(values(model.trainable_variables),
+                                      values(model.non_trainable_variables),
+                                      jax.numpy.zeros((1, *image_shape))).compile()
+    analysis = compiled.cost_analysis()
+    return (analysis[0] if isinstance(analysis, list) else analysis)["flops"]
+
+
+def jax_jit(function):
+    import jax
+
+    return jax.jit(function)
+
+
+# The backend's compiled function and FLOP count.
+MEASURES = {"tensorflow": (tf.function, tensorflow_forward_flops),
+            "jax": (jax_jit, jax_forward_flops)}
 
 
 def timed_step(model, images, labels):
@@ -94,14 +126,18 @@ def main():
     parser.add_argument("--image-size", type=int, default=96)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--steps", type=int, default=30, help="timed steps per model")
-    parser.add_argument("--jit-compile", choices=("both", "on", "off"), default="both")
+    parser.add_argument("--jit-compile", choices=("both", "on", "off"),
+                        help="both on TensorFlow, on (XLA) on JAX by default")
     args = parser.parse_args()
-    modes = {"both": (False, True), "on": (True,), "off": (False,)}[args.jit_compile]
+    backend = keras.backend.backend()
+    default = "on" if backend == "jax" else "both"
+    modes = {"both": (False, True), "on": (True,), "off": (False,)}[args.jit_compile or default]
+    compile_function, forward_flops = MEASURES[backend]
 
-    peak = matmul_gflops()
+    peak = matmul_gflops(compile_function)
     print(
         f"machine: {os.cpu_count()} CPU cores, TensorFlow {tf.__version__}, Keras "
-        f"{keras.__version__}; "
+        f"{keras.__version__} on {backend}; "
         f"measured float32 matmul: {peak:.1f} GFLOP/s"
     )
     print(

@@ -3,6 +3,7 @@
 import time
 
 import keras
+import numpy as np
 
 
 class EpochTimes(keras.callbacks.Callback):
@@ -16,3 +17,15 @@ class EpochTimes(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.seconds.append(time.perf_counter() - self.started)
+
+
+def median_seconds(function, repeats=3):
+    """The median wall-clock seconds of `repeats` calls of `function()` after one untimed
+    call (tracing, compiling); `function` must wait for its results."""
+    function()
+    timings = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - started)
+    return float(np.median(timings))

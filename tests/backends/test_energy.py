@@ -110,3 +110,21 @@ def test_the_dbn_pretrains_and_unrolls_into_an_autoencoder_that_trains():
     autoencoder.compile(optimizer="adam")
     history = autoencoder.fit(x, batch_size=8, epochs=1, verbose=0).history
     assert all(np.all(np.isfinite(values)) for values in history.values())
+
+
+def test_several_steps_per_call_run_in_one_scan_with_the_results_of_one_step_per_call():
+    # 13 batches of 3 with 4 steps per call: three calls scanned, the last batch (1 row,
+    # fewer steps) run alone.
+    x = binary_data(37, FEATURES)
+    results = []
+    for steps_per_execution in (4, 1):
+        rbm = RBM(4, persistent=True, num_persistent_chains=3, seed=0)
+        rbm.compile(optimizer=keras.optimizers.SGD(0.1), steps_per_execution=steps_per_execution)
+        history = rbm.fit(x, batch_size=3, epochs=2, verbose=0, shuffle=False)
+        results.append((numpy_state(rbm), keras.ops.convert_to_numpy(rbm.kernel),
+                        history.history))
+    (scanned_state, scanned_kernel, scanned_logs), (state, kernel, logs) = results
+    np.testing.assert_array_equal(scanned_kernel, kernel)
+    for name, value in state.items():
+        np.testing.assert_array_equal(scanned_state[name], value)
+    assert scanned_logs == logs

@@ -11,9 +11,15 @@ like Keras' own `optimizer.stateless_apply`. Only `model.optimizer`'s variables 
 in the state: a model with several optimizers exposes them all as one
 `OptimizerGroup` (`BaseModel.share_optimizers`). Data parallelism is `keras.distribution`'s: the
 step sees the global batch, so no loss is divided by replicas here.
+
+With `steps_per_execution > 1` a compiled call runs its batches in one `lax.scan`
+(`Steps.make_train_function`): Keras' JAX trainer calls the compiled step from Python
+once per batch, which at small steps costs more than the step (an RBM at batch 10:
+0.31 against 0.19 s/epoch on a 2-core CPU, benchmarks/RESULTS.md).
 """
 
 import contextlib
+import itertools
 
 import keras
 from keras import ops
@@ -35,6 +41,50 @@ class Steps:
         variables = (self.trainable_variables, self.non_trainable_variables,
                      self.metrics_variables)
         return run_stateless(variables, state, lambda: self.evaluation_step(data))
+
+    def make_train_function(self, force=False):
+        """Keras' train function, except that with `steps_per_execution > 1` (jit-compiled,
+        no `keras.distribution`) a call runs its steps in one compiled `lax.scan` over
+        the stacked batches (`scanned_steps`), where Keras' JAX trainer calls the compiled
+        step once per batch from Python. The same steps run in the same order."""
+        if self.train_function is not None and not force:
+            return
+        super().make_train_function(force=force)
+        if (self.steps_per_execution > 1 and self.jit_compile and not self.run_eagerly
+                and keras.distribution.distribution() is None):
+            self.train_function = scanned_steps(self.train_step, self.steps_per_execution)
+
+
+def scanned_steps(train_step, steps):
+    """`iterator_step(state, iterator) -> (logs, state)` running up to `steps` batches of
+    `iterator` through `train_step`: `steps` batches of one structure and shape in one
+    compiled `lax.scan` (returning the last step's logs, as Keras does), fewer (the end
+    of an epoch) or of different shapes one compiled step each."""
+    import jax
+
+    def scan(state, batches):
+        # The batches are stacked inside the compiled function, not on the host.
+        stacked = jax.tree_util.tree_map(lambda *leaves: ops.stack(leaves), *batches)
+        state, logs = jax.lax.scan(lambda state, data: train_step(state, data)[::-1], state,
+                                   stacked)
+        return jax.tree_util.tree_map(lambda log: log[-1], logs), state
+
+    scan, single = jax.jit(scan, donate_argnums=0), jax.jit(train_step, donate_argnums=0)
+
+    def iterator_step(state, iterator):
+        batches = tuple(itertools.islice(iterator, steps))
+        if not batches:
+            raise StopIteration
+        signatures = {(jax.tree_util.tree_structure(data),
+                       tuple(ops.shape(leaf) for leaf in jax.tree_util.tree_leaves(data)))
+                      for data in batches}
+        if len(batches) == steps and len(signatures) == 1:
+            return scan(state, batches)
+        for data in batches:
+            logs, state = single(state, data)
+        return logs, state
+
+    return iterator_step
 
 
 def gradient_step(optimizer, variables, loss_fn):
