@@ -17,11 +17,14 @@ import pytest
 from keras_dl.testing.platform_cases import CASES
 
 BACKEND = keras.backend.backend()
-pytestmark = pytest.mark.skipif(
-    BACKEND == "tensorflow",
-    reason="the JAX and torch legs run these worker processes (KERAS_BACKEND=jax or torch "
-           "python -m pytest tests/backends)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        BACKEND == "tensorflow",
+        reason="the JAX and torch legs run these worker processes (KERAS_BACKEND=jax or torch "
+               "python -m pytest tests/backends)",
+    ),
+    pytest.mark.slow,  # they start processes of their own
+]
 
 WORKER = os.path.join(os.path.dirname(__file__), "backend_worker.py")
 KINDS = list(CASES)

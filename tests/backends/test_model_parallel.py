@@ -9,10 +9,13 @@ import sys
 import keras
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    keras.backend.backend() != "jax",
-    reason="ModelParallel is JAX's (KERAS_BACKEND=jax python -m pytest tests/backends)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        keras.backend.backend() != "jax",
+        reason="ModelParallel is JAX's (KERAS_BACKEND=jax python -m pytest tests/backends)",
+    ),
+    pytest.mark.slow,  # it starts a process of its own
+]
 
 EXAMPLE = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "model_parallel.py")
 

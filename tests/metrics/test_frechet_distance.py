@@ -25,7 +25,8 @@ def test_streaming_distance_matches_the_formula():
     for start in range(0, 600, 150):  # streamed in batches
         metric.update_state(real[start : start + 150], generated[start : start + 150])
     expected = reference_distance(
-        np.asarray(extractor(real), "float64"), np.asarray(extractor(generated), "float64")
+        keras.ops.convert_to_numpy(extractor(real)).astype("float64"),
+        keras.ops.convert_to_numpy(extractor(generated)).astype("float64"),
     )
     assert float(metric.result()) == pytest.approx(expected, rel=1e-4)
     metric.reset_state()
