@@ -112,6 +112,9 @@ def test_the_dbn_pretrains_and_unrolls_into_an_autoencoder_that_trains():
     assert all(np.all(np.isfinite(values)) for values in history.values())
 
 
+@pytest.mark.skipif(keras.backend.backend() != "jax",
+                    reason="the scan is the JAX trainer's (Keras' torch trainer takes one step "
+                           "per call)")
 def test_several_steps_per_call_run_in_one_scan_with_the_results_of_one_step_per_call():
     # 13 batches of 3 with 4 steps per call: three calls scanned, the last batch (1 row,
     # fewer steps) run alone.
