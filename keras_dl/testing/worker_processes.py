@@ -5,11 +5,13 @@ GoogLeNet fit, with `keras.backend.clear_session()` and no Python object left), 
 process running the whole suite grows past 6 GB. Here the session's process only collects:
 `--workers N` processes (default: one per CPU core, at most two) each take a share of the
 test modules, run them with pytest and send every report back as it is made, and a worker
-whose memory passes `--worker-memory-mb` after a test stops there and a fresh process takes
-over the rest of its share. Tests marked `slow` start processes of their own (several
-workers, kill and resume): they run last, in one worker, so that the machine never holds
-their processes beside a second worker. Each test's reports reach this process's terminal,
-`--durations` and exit status as if it had run here.
+whose memory has grown by more than `--worker-growth-mb` since its first test (what it
+imported and collected is its own baseline: torch and TensorFlow together take 1.7 GB)
+stops after a test and a fresh process takes over the rest of its share. Tests marked
+`slow` start processes of their own (several workers, kill and resume): they run last, in
+one worker, so that the machine never holds their processes beside a second worker. Each
+test's reports reach this process's terminal, `--durations` and exit status as if it had
+run here.
 
 `--workers 0`, a run of one test module, `--pdb`, `-s` and `--collect-only` run in this
 process as plain pytest does. The project's conftest.py loads this plugin.
@@ -25,7 +27,7 @@ import tempfile
 import pytest
 
 REPORTS_FD = "KERAS_DL_TEST_REPORTS_FD"
-MEMORY_LIMIT = "KERAS_DL_TEST_WORKER_MEMORY_MB"
+MEMORY_GROWTH = "KERAS_DL_TEST_WORKER_GROWTH_MB"
 
 
 def pytest_addoption(parser):
@@ -33,9 +35,9 @@ def pytest_addoption(parser):
     group.addoption("--workers", type=int, default=None,
                     help="worker processes to run the tests in (0: this process; default: "
                          "one per CPU core, at most 2)")
-    group.addoption("--worker-memory-mb", type=int, default=1100,
-                    help="a worker whose resident memory passes this after a test is replaced "
-                         "(default 1100)")
+    group.addoption("--worker-growth-mb", type=int, default=450,
+                    help="a worker whose resident memory has grown by more than this since its "
+                         "first test is replaced after a test (default 450)")
 
 
 def resident_megabytes():
@@ -81,12 +83,12 @@ class Worker:
         read_end, write_end = os.pipe()
         self.output = tempfile.TemporaryFile()
         environment = {**os.environ, REPORTS_FD: str(write_end),
-                       MEMORY_LIMIT: str(config.option.worker_memory_mb)}
+                       MEMORY_GROWTH: str(config.option.worker_growth_mb)}
         with tempfile.NamedTemporaryFile("w", suffix=".args", delete=False) as arguments:
             arguments.write("\n".join(nodeids))
         self.arguments = arguments.name
-        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                   f"--rootdir={config.rootpath}", f"@{self.arguments}"]
+        command = [sys.executable, "-m", "pytest", "-q", f"--rootdir={config.rootpath}",
+                   f"@{self.arguments}"]
         self.process = subprocess.Popen(command, env=environment, pass_fds=(write_end,),
                                         stdout=self.output, stderr=subprocess.STDOUT,
                                         cwd=config.invocation_params.dir)
@@ -190,12 +192,13 @@ def report_crash(config, item, worker):
 
 class WorkerSide:
     """In a worker: sends each report to the session's process, and stops after a test
-    when the process has grown past its memory limit."""
+    when the process has grown by more than its allowance since its first test."""
 
     def __init__(self, config):
         self.config = config
         self.channel = os.fdopen(int(os.environ[REPORTS_FD]), "w")
-        self.limit = int(os.environ[MEMORY_LIMIT])
+        self.growth = int(os.environ[MEMORY_GROWTH])
+        self.baseline = None
 
     def pytest_runtest_logreport(self, report):
         data = self.config.hook.pytest_report_to_serializable(config=self.config, report=report)
@@ -204,6 +207,8 @@ class WorkerSide:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
+        if self.baseline is None:
+            self.baseline = resident_megabytes()
         yield
-        if nextitem is not None and resident_megabytes() > self.limit:
-            item.session.shouldstop = "the worker passed its memory limit; a fresh one goes on"
+        if nextitem is not None and resident_megabytes() - self.baseline > self.growth:
+            item.session.shouldstop = "the worker outgrew its allowance; a fresh one goes on"
