@@ -1,13 +1,16 @@
 """Principal component analysis as a Keras model with the autoencoder surface."""
 
+import types
+
 import keras
 import numpy as np
 from keras import ops
 
 from keras_dl.models.base.base_model import BaseModel
 from keras_dl.models.base.batch_utils import (
+    batches,
+    comes_in_batches,
     input_of,
-    is_tf_dataset,
     require_finite,
     tensor_specs,
 )
@@ -104,8 +107,10 @@ class PCA(BaseModel):
         `History`) to log the reconstruction error of the fitted components.
 
         Args:
-            x: an array of shape `(samples, ...)`, or a `tf.data.Dataset` of
-                such batches (or of `(x, y)` pairs; `y` is ignored).
+            x: an array of shape `(samples, ...)`, or a `tf.data.Dataset`,
+                `keras.utils.PyDataset`, torch `DataLoader` or generator of such
+                batches (or of `(x, y)` pairs; `y` is ignored). A generator is
+                read once: the error pass runs over the samples it gave.
             y: ignored (PCA has no targets).
             batch_size, epochs, verbose, **kwargs: `keras.Model.fit` arguments
                 for the pass that measures the error.
@@ -113,7 +118,10 @@ class PCA(BaseModel):
         Returns:
             A `keras.callbacks.History` with `reconstruction_error`.
         """
-        self.compute_components(_as_matrix(x))
+        matrix = _as_matrix(x)
+        self.compute_components(matrix)
+        if isinstance(x, types.GeneratorType):
+            x = matrix
         if not self.compiled:
             self.compile()
         return super().fit(x, batch_size=batch_size, epochs=epochs, verbose=verbose, **kwargs)
@@ -193,11 +201,11 @@ class PCA(BaseModel):
 
 
 def _as_matrix(x):
-    if is_tf_dataset(x):
-        batches = [np.asarray(input_of(batch)) for batch in x]
-        if not batches:
+    if comes_in_batches(x):
+        inputs = [np.asarray(input_of(batch)) for batch in batches(x)]
+        if not inputs:
             raise ValueError("`x` must not be an empty dataset")
-        x = np.concatenate(batches, axis=0)
+        x = np.concatenate(inputs, axis=0)
     x = np.asarray(x)
     if x.dtype.kind not in "iuf":
         raise TypeError(f"`x` must hold numbers, received dtype {x.dtype.name}")

@@ -7,8 +7,10 @@ from keras_dl.models.base.batch_utils import (
     batch_size_of,
     first_batch,
     input_of,
-    is_tf_dataset,
+    is_batch_source,
     num_samples,
+    orders_itself,
+    peek,
     require_finite,
 )
 from keras_dl.models.base.endpoints import SavedModelEndpoints
@@ -253,17 +255,21 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
         """
 
     def _prepare(self, x, y):
+        """Checks `fit`'s data and builds the model from its first batch; returns `x`
+        (a generator is replaced by one that yields the batch read here too)."""
         trainers.check_steps(self)
         if num_samples(x) == 0:
             raise ValueError(f"{type(self).__name__}: `x` holds no samples (received 0)")
-        batch = None if x is None else first_batch(x, y)
-        if x is not None and batch is None:
+        if x is None:
+            return x
+        x, batch = peek(x, y)
+        if batch is None:
             raise ValueError(f"{type(self).__name__}: `x` is an empty dataset")
-        if batch is not None:
-            require_finite(type(self).__name__, *batch)
-            self.check_data(*batch)
-            self.build_from_data(input_of(batch))
-            self._build_compiled_metrics(batch)
+        require_finite(type(self).__name__, *batch)
+        self.check_data(*batch)
+        self.build_from_data(input_of(batch))
+        self._build_compiled_metrics(batch)
+        return x
 
     def _build_compiled_metrics(self, batch):
         """Builds the compiled metrics on the predictions of `compute_objective` (one
@@ -287,22 +293,22 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
         """
         if self.built or x is None:
             return
-        if is_tf_dataset(x):
+        if is_batch_source(x):
             x = input_of(first_batch(x))
         sample = keras.tree.map_structure(lambda array: array[:1], x)
         with trainers.variable_scope(self):
             self(sample)
 
     def fit(self, x=None, y=None, *args, callbacks=None, **kwargs):
-        if is_tf_dataset(x) and not args:
-            # A dataset shuffles itself; Keras warns about fit's default shuffle=True there.
+        if orders_itself(x) and not args:
+            # Keras warns that fit's default shuffle=True is ignored there.
             kwargs.setdefault("shuffle", False)
-        self._prepare(x, y)
+        x = self._prepare(x, y)
         callbacks = list(callbacks or []) + [StopOnNonFinite()]
         return super().fit(x, y, *args, callbacks=callbacks, **kwargs)
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
-        self._prepare(x, y)
+        x = self._prepare(x, y)
         return super().evaluate(x, y, *args, **kwargs)
 
     def train_on_batch(self, x, y=None, *args, **kwargs):

@@ -1,6 +1,8 @@
 """Small helpers on batches and data that the models share."""
 
+import itertools
 import sys
+import types
 
 import keras
 import numpy as np
@@ -35,31 +37,81 @@ def tensor_specs(shapes, name=None):
     return tf.TensorSpec((None, *shapes[1:]), tf.float32, name=name)
 
 
+def is_batch_source(x):
+    """Whether `x` gives `fit` its data batch by batch and can be read again: a
+    `tf.data.Dataset`, a `keras.utils.PyDataset` or a torch `DataLoader`."""
+    if is_tf_dataset(x) or isinstance(x, keras.utils.PyDataset):
+        return True
+    return any(parent.__name__ == "DataLoader" and parent.__module__.startswith("torch.utils")
+               for parent in type(x).__mro__)
+
+
+def comes_in_batches(x):
+    """Whether `x` is a batch source (`is_batch_source`) or a generator of batches."""
+    return isinstance(x, types.GeneratorType) or is_batch_source(x)
+
+
+def orders_itself(x):
+    """Whether `x` is data whose order `fit` cannot shuffle (Keras warns that `shuffle=True`
+    is ignored): a `tf.data.Dataset`, a torch `DataLoader` or a generator."""
+    return comes_in_batches(x) and not isinstance(x, keras.utils.PyDataset)
+
+
 def first_batch(x, y=None):
     """What `fit(x, y)` trains on first, as NumPy: all of `(x, y)` for arrays (they are
-    already in memory), the first element for a `tf.data.Dataset`.
+    already in memory), the first batch of a `tf.data.Dataset`, a `keras.utils.PyDataset`
+    or a torch `DataLoader`, the first element of a generator (`peek` keeps it for `fit`).
 
     Returns:
         `(x, y)`: nested NumPy arrays (`y` None when there are no targets), or
         None for an empty dataset.
     """
-    if is_tf_dataset(x):
-        for element in x.take(1):
-            element = keras.tree.map_structure(np.asarray, element)
-            if not isinstance(element, tuple):
-                return element, None
-            return element[0], element[1] if len(element) > 1 else None
-        return None
+    if comes_in_batches(x):
+        return next((_split_batch(element) for element in batches(x, limit=1)), None)
     as_array = lambda value: value if isinstance(value, np.ndarray) else np.asarray(value)  # noqa: E731
     return keras.tree.map_structure(as_array, x), (
         None if y is None else keras.tree.map_structure(as_array, y)
     )
 
 
+def peek(x, y=None):
+    """`(x, first_batch(x, y))`; for a generator, which reading moves on, a generator of
+    the same elements in place of `x`."""
+    if not isinstance(x, types.GeneratorType):
+        return x, first_batch(x, y)
+    try:
+        element = next(x)
+    except StopIteration:
+        return x, None
+
+    def again():
+        yield element
+        yield from x
+
+    return again(), _split_batch(element)
+
+
+def batches(x, limit=None):
+    """The elements of a batch source or a generator (at most `limit`)."""
+    if is_tf_dataset(x):
+        return iter(x if limit is None else x.take(limit))
+    if isinstance(x, keras.utils.PyDataset):
+        return (x[index] for index in range(len(x) if limit is None else min(limit, len(x))))
+    return itertools.islice(x, limit)
+
+
+def _split_batch(element):
+    """`(x, y)` as NumPy of a batch `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`."""
+    element = keras.tree.map_structure(np.asarray, element)
+    if not isinstance(element, tuple):
+        return element, None
+    return element[0], element[1] if len(element) > 1 else None
+
+
 def num_samples(x):
     """The number of samples of `fit`'s data (first dimension of its first array), or
     None for a dataset or a generator."""
-    if x is None or is_tf_dataset(x) or not hasattr(x, "__len__"):
+    if x is None or is_batch_source(x) or not hasattr(x, "__len__"):
         return None
     return len(keras.tree.flatten(x)[0])
 

@@ -6,7 +6,7 @@ from keras.ops import convert_to_numpy
 
 from keras_dl.models.autoencoders.autoencoder import Autoencoder
 from keras_dl.models.base.base_model import BaseModel
-from keras_dl.models.base.batch_utils import is_tf_dataset
+from keras_dl.models.base.batch_utils import comes_in_batches, is_tf_dataset
 from keras_dl.models.energy.rbm import RBM
 from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
@@ -90,11 +90,11 @@ class DeepBeliefNetwork(BaseModel):
         Returns:
             `{rbm name: history dict}` for every layer.
         """
-        if is_tf_dataset(x):
+        if comes_in_batches(x):
             raise TypeError(
                 "DeepBeliefNetwork.pretrain() needs `x` as an array of shape (samples, "
                 "n_visible): each layer trains on the hidden probabilities of all of it; "
-                "received a tf.data.Dataset"
+                f"received a {'tf.data.Dataset' if is_tf_dataset(x) else type(x).__name__}"
             )
         data = np.asarray(x, dtype="float32")
         if data.ndim != 2:
