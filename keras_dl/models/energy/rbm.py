@@ -16,7 +16,7 @@ from keras_dl.models.energy import energy as rbm_energy
 from keras_dl.models.energy import gibbs as rbm_gibbs
 from keras_dl.models.energy import partition, visible_units
 from keras_dl.models.energy.compile_policy import ManyStepsPerCall
-from keras_dl.utils import validation
+from keras_dl.utils import backend_ops, validation
 from keras_dl.utils.api_export import keras_dl_export
 from keras_dl.utils.image_grid import as_images, image_grid
 
@@ -177,9 +177,12 @@ class RBM(ManyStepsPerCall, BaseModel):
 
     def _visible_states(self, v, method):
         """`v` as float32 `(samples, n_visible)` (an unbuilt RBM builds for it), or a
-        ValueError naming `method`."""
+        ValueError naming `method` (also for values the visible units cannot take, as
+        `fit` refuses them, where `v` is not traced)."""
         v = ops.convert_to_tensor(v, "float32")
         _require_states(method, "v", v, self.n_visible if self.built else None)
+        if not backend_ops.is_traced(v):
+            self.visible_units.check_data(ops.convert_to_numpy(v))
         if not self.built:
             self.build(tuple(v.shape))
         return v

@@ -180,6 +180,20 @@ BAD_INPUTS = {
         lambda: fit_rbm(binary_data(16, FEATURES) * 2), ValueError, "values in [0.0, 2.0]"
     ),
     "rbm negative values": (lambda: fit_rbm(binary_data(16, FEATURES) - 1), ValueError, "[0, 1]"),
+    # The likelihoods refuse what fit refuses (a positive "log-likelihood" of pixels, before).
+    "rbm log_likelihood of pixels": (
+        lambda: RBM(3).log_likelihood(binary_data(4, FEATURES) * 255, log_z=0.0),
+        ValueError,
+        "values in [0.0, 255.0]",
+    ),
+    "rbm free_energy of pixels": (
+        lambda: RBM(3).free_energy(binary_data(4, FEATURES) * 255), ValueError, "[0, 1]",
+    ),
+    "rbm pseudo_log_likelihood of pixels": (
+        lambda: RBM(3).pseudo_log_likelihood(binary_data(4, FEATURES) * 255),
+        ValueError,
+        "uint8 pixels / 255",
+    ),
     "rbm nan": (lambda: fit_rbm(with_nan(binary_data(16, FEATURES))), ValueError, "NaN"),
     "rbm rank 3": (
         lambda: fit_rbm(np.zeros((4, 2, 4), "float32")),
