@@ -8,6 +8,17 @@ from keras_dl.utils import validation
 from keras_dl.utils.api_export import keras_dl_export
 
 
+def statistics_dtype():
+    """float64, or float32 on JAX without x64 (where JAX would truncate float64 to float32
+    with a warning at every array)."""
+    if keras.backend.backend() == "jax":
+        import jax
+
+        if not jax.config.jax_enable_x64:
+            return "float32"
+    return "float64"
+
+
 def frechet_distance(mean_a, covariance_a, mean_b, covariance_b):
     """||mu_a - mu_b||^2 + Tr(S_a + S_b - 2 (S_a S_b)^(1/2)) for Gaussians (Dowson & Landau 1982).
 
@@ -18,7 +29,8 @@ def frechet_distance(mean_a, covariance_a, mean_b, covariance_b):
     creates the metric.
     """
     mean_a, mean_b, covariance_a, covariance_b = (
-        ops.cast(value, "float64") for value in (mean_a, mean_b, covariance_a, covariance_b)
+        ops.cast(value, statistics_dtype())
+        for value in (mean_a, mean_b, covariance_a, covariance_b)
     )
     root_a = _symmetric_square_root(covariance_a)
     product = root_a @ covariance_b @ root_a
@@ -76,17 +88,18 @@ class FrechetDistance(keras.metrics.Metric):
         super().__init__(name=name, **kwargs)
         self.feature_extractor = validation.keras_model("feature_extractor", feature_extractor)
         self.feature_dim = int(np.prod(feature_extractor.output_shape[1:]))
+        dtype = statistics_dtype()
         for prefix in ("real", "generated"):
             setattr(
                 self,
                 f"{prefix}_count",
-                self.add_variable((), "zeros", dtype="float64", name=f"{prefix}_count"),
+                self.add_variable((), "zeros", dtype=dtype, name=f"{prefix}_count"),
             )
             setattr(
                 self,
                 f"{prefix}_sum",
                 self.add_variable(
-                    (self.feature_dim,), "zeros", dtype="float64", name=f"{prefix}_sum"
+                    (self.feature_dim,), "zeros", dtype=dtype, name=f"{prefix}_sum"
                 ),
             )
             setattr(
@@ -95,15 +108,16 @@ class FrechetDistance(keras.metrics.Metric):
                 self.add_variable(
                     (self.feature_dim, self.feature_dim),
                     "zeros",
-                    dtype="float64",
+                    dtype=dtype,
                     name=f"{prefix}_outer",
                 ),
             )
 
     def _accumulate(self, prefix, samples):
-        features = ops.cast(self.feature_extractor(samples, training=False), "float64")
+        dtype = getattr(self, f"{prefix}_sum").dtype
+        features = ops.cast(self.feature_extractor(samples, training=False), dtype)
         features = ops.reshape(features, (ops.shape(features)[0], self.feature_dim))
-        getattr(self, f"{prefix}_count").assign_add(ops.cast(ops.shape(features)[0], "float64"))
+        getattr(self, f"{prefix}_count").assign_add(ops.cast(ops.shape(features)[0], dtype))
         getattr(self, f"{prefix}_sum").assign_add(ops.sum(features, axis=0))
         getattr(self, f"{prefix}_outer").assign_add(ops.matmul(ops.transpose(features), features))
 
