@@ -183,6 +183,25 @@ def test_export_of_an_endpoint_with_an_optional_input_names_tensorflow(kind, tmp
         model.export(os.path.join(tmp_path, kind), verbose=False)
 
 
+@pytest.mark.parametrize("kind", ["Autoencoder", "RBM", "GAN"])
+def test_a_default_compile_saves_jit_compile_as_auto_for_the_loading_backend(kind):
+    """A `.keras` file of a default `compile` leaves XLA or torch.compile to the backend
+    that loads it (JAX resolves "auto" to XLA, torch to none)."""
+    model = compile_case(kind, CASES[kind].build())
+    assert model.get_compile_config()["jit_compile"] == "auto"
+    model = compile_case(kind, CASES[kind].build(), jit_compile=False)
+    assert model.get_compile_config()["jit_compile"] is False
+
+
+@only_on("torch")
+@pytest.mark.parametrize("kind", ["ContractiveAutoencoder", "WGAN-GP"])
+def test_torch_compile_of_a_step_that_differentiates_gradients_is_refused(kind):
+    with pytest.raises(NotImplementedError,
+                       match=r"jit_compile=True .*torch backend.*tensorflow or KERAS_BACKEND=jax"):
+        compile_case(kind, CASES[kind].build(), jit_compile=True)
+    compile_case(kind, CASES[kind].build(), jit_compile=False)
+
+
 @only_on("torch")
 @pytest.mark.parametrize("kind", ["Autoencoder", "RBM", "GAN"])
 def test_export_is_refused_on_torch_naming_tensorflow_and_jax(kind, tmp_path):

@@ -190,6 +190,10 @@ class GAN(BaseModel):
             return optimizer
         return keras.optimizers.LossScaleOptimizer(optimizer)
 
+    @property
+    def differentiates_its_gradients(self):
+        return self.gradient_penalty_weight > 0
+
     def get_compile_config(self):
         config = super().get_compile_config()
         if not config:  # not compiled

@@ -40,6 +40,8 @@ class ContractiveAutoencoder(Autoencoder):
 
     tracker_names = ("loss", "contractive_loss")
 
+    differentiates_its_gradients = True
+
     def __init__(self, encoder, decoder, contractive_weight=1e-4, **kwargs):
         super().__init__(encoder, decoder, **kwargs)
         self.contractive_weight = validation.non_negative_float(

@@ -18,6 +18,7 @@ from keras_dl.models.base.loss_trackers import LossTrackers
 from keras_dl.models.base.non_finite_guard import StopOnNonFinite
 from keras_dl.models.base.optimizer_group import OptimizerGroup
 from keras_dl.models.base.random_state import SavedRandomState
+from keras_dl.models.base.trainers import checks
 from keras_dl.utils import keras_compat
 from keras_dl.utils.api_export import keras_dl_export
 
@@ -141,18 +142,34 @@ class BaseModel(SavedRandomState, SavedModelEndpoints, trainers.Steps, keras.Mod
         """Adds this batch's `values` (`{tracker name: value}`) to the trackers."""
         self._loss_trackers.update(batch_size, values)
 
-    def compile(self, optimizer="rmsprop", loss=None, metrics=None, **kwargs):
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, jit_compile="auto",
+                **kwargs):
         if loss is not None and not self.accepts_compiled_loss:
             raise TypeError(
                 f"{type(self).__name__} trains on its own objective, so compile() takes no "
                 f"`loss`; received loss={loss!r}"
             )
-        super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
+        if jit_compile is True and self.differentiates_its_gradients:
+            checks.refuse_torch_compile_of_gradients(self)
+        self._requested_jit_compile = jit_compile
+        super().compile(optimizer=optimizer, loss=loss, metrics=metrics,
+                        jit_compile=jit_compile, **kwargs)
+
+    @property
+    def differentiates_its_gradients(self):
+        """Whether the training step takes gradients of gradients (of the outputs with
+        respect to the inputs: a Jacobian penalty, a gradient penalty)."""
+        return False
 
     def get_compile_config(self):
-        """Keras' compile config, its optimizers named by their public Keras classes (so
-        that a file saved on torch loads without torch)."""
-        return keras_compat.portable_config(super().get_compile_config())
+        """Keras' compile config, with `jit_compile` as it was asked for (`"auto"` by
+        default, which each backend resolves: XLA on JAX, none on torch) and its
+        optimizers named by their public Keras classes (so that a file saved on torch
+        loads without torch)."""
+        config = super().get_compile_config()
+        if config:  # empty when not compiled
+            config["jit_compile"] = self._requested_jit_compile
+        return keras_compat.portable_config(config)
 
     def compile_from_config(self, config):
         """Compiles from `get_compile_config()` and builds the optimizer, so that `.keras`

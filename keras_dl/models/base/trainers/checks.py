@@ -37,3 +37,17 @@ def refuse_tf_distribute(model):
             f"Training {type(model).__name__} under a tf.distribute strategy (on JAX, "
             "keras.distribution distributes a model)"
         )
+
+
+def refuse_torch_compile_of_gradients(model):
+    """On torch, refuses `jit_compile=True` for a model whose step differentiates
+    gradients: `torch.compile` fails there (torch 2.14: "torch.compile with aot_autograd
+    does not currently support double backward"; a batch Jacobian: "Cannot access data
+    pointer of Tensor that doesn't have storage")."""
+    if backend_ops.backend() == "torch":
+        raise backend_ops.not_on_this_backend(
+            f"{type(model).__name__} with jit_compile=True (torch.compile cannot "
+            "differentiate the gradients its step takes; compile with jit_compile=False "
+            "or 'auto' on torch)",
+            "tensorflow or KERAS_BACKEND=jax",
+        )
