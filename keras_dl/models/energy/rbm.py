@@ -309,8 +309,8 @@ class RBM(ManyStepsPerCall, BaseModel):
         weights = self.energy_weights()
         per_block = max(1, 2**26 // (self.n_visible * self.n_hidden))
         return sum(
-            float(ops.sum(rbm_energy.log_pseudo_likelihood(
-                weights, ops.convert_to_tensor(v[start:start + per_block], "float32"))))
+            float(ops.convert_to_numpy(ops.sum(rbm_energy.log_pseudo_likelihood(
+                weights, ops.convert_to_tensor(v[start:start + per_block], "float32")))))
             for start in range(0, len(v), per_block)
         ) / len(v)
 
