@@ -5,9 +5,11 @@
 127.0.0.1), and the deterministic cases in one plain process with the same global
 batch; saves each one's final weights.
 
-`--mode kill_resume`: trains every case with `keras.callbacks.BackupAndRestore`; the
-first run of each case is killed with SIGKILL at the end of epoch 2 and restarted
-until it finishes; an uninterrupted run of the same cases is the reference.
+`--mode kill_resume`: trains every case with `keras.callbacks.BackupAndRestore`. The
+first run stops each case's fit at the end of epoch 2, its backup on disk, and kills
+itself with SIGKILL there in the last case's fit; the restarted run resumes every case
+from its backup (one restart for all the cases: a start of TensorFlow costs seconds). An
+uninterrupted run of the same cases is the reference.
 
 Writes `<out>/summary.json`: `{case: {role: [weight .npy paths]}}`.
 """
@@ -70,8 +72,10 @@ def launch(mode, out, kinds):
     else:
         # The reference runs beside the killed and restarted runs (one core each).
         uninterrupted = start_role(out, "uninterrupted", kinds)
-        while run_role(out, "resumed", kinds, check=False).returncode == -signal.SIGKILL:
-            pass  # killed at the end of an epoch: start again, as a job scheduler would
+        while (code := run_role(out, "resumed", kinds, check=False).returncode) == -signal.SIGKILL:
+            pass  # killed in a fit: start again, as a job scheduler would
+        if code:
+            raise SystemExit(f"the resumed run's exit code {code}")
         wait_for([uninterrupted], "uninterrupted run")
         roles = ["uninterrupted", "resumed"]
     summary = {}
@@ -98,7 +102,8 @@ def train(out, role, kinds):
     strategy = tf.distribute.MultiWorkerMirroredStrategy() if multi_worker else (
         tf.distribute.get_strategy()
     )
-    for name in kinds or CASES:
+    names = list(kinds or CASES)
+    for name in names:
         case = CASES[name]
         directory = os.path.join(out, role, name)
         if role == "single" and not case.deterministic or os.path.isdir(directory):
@@ -110,7 +115,9 @@ def train(out, role, kinds):
         callbacks = []
         if role == "resumed":
             callbacks = [keras.callbacks.BackupAndRestore(os.path.join(out, "backup", name)),
-                         kill_once(os.path.join(out, "killed", name))]
+                         interrupt_once(os.path.join(out, "interrupted", name),
+                                        kill=name == names[-1]),
+                         first_epoch_check(name, os.path.join(out, "interrupted", name))]
         if multi_worker:
             data = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
             options = tf.data.Options()
@@ -119,23 +126,49 @@ def train(out, role, kinds):
             )
             model.fit(data.batch(GLOBAL_BATCH).with_options(options), epochs=EPOCHS, verbose=0)
         else:
-            model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=EPOCHS, verbose=0, shuffle=False,
-                      callbacks=callbacks)
+            try:
+                model.fit(x, y, batch_size=GLOBAL_BATCH, epochs=EPOCHS, verbose=0,
+                          shuffle=False, callbacks=callbacks)
+            except Interrupted:
+                continue  # its backup is on disk: the restarted run resumes it
         os.makedirs(directory)
         for index, weight in enumerate(model.trainable_weights):
             np.save(os.path.join(directory, f"{index}.npy"), np.asarray(weight))
 
 
-def kill_once(marker):
-    """A callback that kills this process with SIGKILL at the end of epoch 2, once per
-    `marker` file."""
+def first_epoch_check(name, marker):
+    """A callback that stops the run unless `name`'s fit starts at epoch 1, or, restarted
+    after the interruption (its `marker` written), at epoch 3: the backup was used."""
+    import keras
+
+    expected = 2 if os.path.exists(marker) else 0
+    started = []
+
+    def on_epoch_begin(epoch, logs=None):
+        if not started and epoch != expected:
+            raise SystemExit(f"{name} started at epoch {epoch + 1}, not {expected + 1}")
+        started.append(epoch)
+
+    return keras.callbacks.LambdaCallback(on_epoch_begin=on_epoch_begin)
+
+
+class Interrupted(Exception):
+    """Stops a fit at the end of an epoch without its `on_train_end` (the backup stays)."""
+
+
+def interrupt_once(marker, kill):
+    """A callback that, once per `marker` file, ends its fit at the end of epoch 2 (after
+    `BackupAndRestore` has written the epoch's backup): with SIGKILL to this process if
+    `kill`, else by raising `Interrupted`."""
     import keras
 
     def on_epoch_end(epoch, logs=None):
         if epoch == 1 and not os.path.exists(marker):
             os.makedirs(os.path.dirname(marker), exist_ok=True)
             open(marker, "w").close()
-            os.kill(os.getpid(), signal.SIGKILL)
+            if kill:
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise Interrupted(marker)
 
     return keras.callbacks.LambdaCallback(on_epoch_end=on_epoch_end)
 

@@ -3,7 +3,7 @@
     multi_worker    (slow) fit under MultiWorkerMirroredStrategy, two local worker
                     processes: same weights on both; deterministic kinds equal one
                     process with the same global batch
-    kill_resume     (slow) SIGKILL at the end of an epoch, restart with
+    kill_resume     (slow) SIGKILL in a fit after epoch 2's backup, restart with
                     BackupAndRestore: the final weights equal an uninterrupted run's
 
 Each model kind's own test module runs the in-process cells
