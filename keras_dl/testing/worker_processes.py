@@ -3,11 +3,13 @@
 TensorFlow keeps native memory of every model a process has trained (about 40 MB for each
 GoogLeNet fit, with `keras.backend.clear_session()` and no Python object left), so one
 process running the whole suite grows past 6 GB. Here the session's process only collects:
-`--workers N` processes (default: one per CPU core, at most two) each take a share of the
-test modules, run them with pytest and send every report back as it is made, and a worker
-whose memory has grown by more than `--worker-growth-mb` since its first test (what it
-imported and collected is its own baseline: torch and TensorFlow together take 1.7 GB)
-stops after a test and a fresh process takes over the rest of its share. Tests marked
+`--workers N` processes (default: one per CPU core, at most two) run the test modules with
+pytest and send every report back as it is made. Each worker is offered every module, the
+modules with the most tests first, and claims them one at a time from this process, so
+the workers keep busy until the last module whatever each one takes. A worker whose memory
+has grown by more than `--worker-growth-mb` since its first test (what it imported and
+collected is its own baseline: torch and TensorFlow together take 1.7 GB) stops after a
+test, and a fresh process takes over its module and the unclaimed ones. Tests marked
 `slow` start processes of their own (several workers, kill and resume): they run last, in
 one worker, so that the machine never holds their processes beside a second worker. Each
 test's reports reach this process's terminal, `--durations` and exit status as if it had
@@ -27,6 +29,7 @@ import tempfile
 import pytest
 
 REPORTS_FD = "KERAS_DL_TEST_REPORTS_FD"
+ANSWERS_FD = "KERAS_DL_TEST_ANSWERS_FD"
 MEMORY_GROWTH = "KERAS_DL_TEST_WORKER_GROWTH_MB"
 
 
@@ -61,42 +64,59 @@ def uses_workers(session):
     return len({item.path for item in session.items}) > 1
 
 
-def shares(items, count):
-    """`count` lists of node ids: whole modules, each to the share with the fewest tests."""
+def modules_by_size(items):
+    """`{module path: [node ids]}`, the modules with the most tests first (so that the long
+    modules start early and the short ones fill in at the end)."""
     modules = {}
     for item in items:
-        modules.setdefault(item.path, []).append(item.nodeid)
-    result = [[] for _ in range(count)]
-    for nodeids in sorted(modules.values(), key=len, reverse=True):
-        min(result, key=len).extend(nodeids)
-    order = {item.nodeid: index for index, item in enumerate(items)}
-    return [sorted(share, key=order.get) for share in result if share]
+        modules.setdefault(str(item.path), []).append(item.nodeid)
+    return dict(sorted(modules.items(), key=lambda module: -len(module[1])))
 
 
 class Worker:
-    """One pytest process running `nodeids`; reports arrive as JSON lines on a pipe."""
+    """One pytest process offered `nodeids`; it claims each module before running its tests
+    (the answer comes back on a second pipe), and its reports arrive as JSON lines."""
 
     def __init__(self, config, nodeids):
-        self.nodeids = nodeids
-        self.finished = set()
         self.started = None
+        self.spoke = False  # whether it claimed a module or sent a report
         read_end, write_end = os.pipe()
+        answers_read, answers_write = os.pipe()
         self.output = tempfile.TemporaryFile()
-        environment = {**os.environ, REPORTS_FD: str(write_end),
+        environment = {**os.environ, REPORTS_FD: str(write_end), ANSWERS_FD: str(answers_read),
                        MEMORY_GROWTH: str(config.option.worker_growth_mb)}
         with tempfile.NamedTemporaryFile("w", suffix=".args", delete=False) as arguments:
             arguments.write("\n".join(nodeids))
         self.arguments = arguments.name
         command = [sys.executable, "-m", "pytest", "-q", f"--rootdir={config.rootpath}",
                    f"@{self.arguments}"]
-        self.process = subprocess.Popen(command, env=environment, pass_fds=(write_end,),
+        self.process = subprocess.Popen(command, env=environment,
+                                        pass_fds=(write_end, answers_read),
                                         stdout=self.output, stderr=subprocess.STDOUT,
                                         cwd=config.invocation_params.dir)
         os.close(write_end)
-        self.reports = os.fdopen(read_end, "r")
+        os.close(answers_read)
+        self.reports = read_end
+        self.unfinished_line = b""
+        self.answers = os.fdopen(answers_write, "w")
 
-    def remaining(self):
-        return [nodeid for nodeid in self.nodeids if nodeid not in self.finished]
+    def messages(self):
+        """The messages that have arrived (the pipe is read directly: a buffered reader
+        could hold a claim the worker is waiting on); None once the worker has closed it."""
+        chunk = os.read(self.reports, 1 << 16)
+        if not chunk:
+            return None
+        *lines, self.unfinished_line = (self.unfinished_line + chunk).split(b"\n")
+        if lines:
+            self.spoke = True
+        return [json.loads(line) for line in lines]
+
+    def answer(self, granted):
+        try:
+            self.answers.write("1\n" if granted else "0\n")
+            self.answers.flush()
+        except BrokenPipeError:  # it died after asking
+            pass
 
     def output_tail(self, characters=4000):
         self.output.seek(0)
@@ -104,7 +124,11 @@ class Worker:
 
     def close(self):
         self.process.wait()
-        self.reports.close()
+        os.close(self.reports)
+        try:
+            self.answers.close()
+        except BrokenPipeError:
+            pass
         self.output.close()
         os.unlink(self.arguments)
 
@@ -132,23 +156,42 @@ def run_in_workers(session):
 
 
 def run_phase(session, test_items, count):
-    """Runs `test_items` in `count` workers at a time, replacing those that stop early."""
+    """Runs `test_items` in `count` workers at a time. Each worker is offered every module
+    not yet claimed and claims them one at a time, so the workers finish together however
+    long each module takes; a worker that stops early hands its unfinished tests (its
+    claim included) to a fresh one."""
     config = session.config
     items = {item.nodeid: item for item in test_items}
+    modules = modules_by_size(test_items)
+    claimed = {}  # module path -> the worker running it
     selector = selectors.DefaultSelector()
 
-    def start(nodeids):
+    def start(own_modules=()):
+        unclaimed = [path for path in modules if path not in claimed]
+        nodeids = [nodeid for path in [*own_modules, *unclaimed] for nodeid in modules[path]
+                   if nodeid not in finished]
+        if not nodeids:
+            return
         worker = Worker(config, nodeids)
+        for path in own_modules:
+            claimed[path] = worker
         selector.register(worker.reports, selectors.EVENT_READ, worker)
 
-    for share in shares(test_items, count):
-        start(share)
+    finished = set()
+    for _ in range(min(count, len(modules))):
+        start()
     while selector.get_map():
         for key, _ in selector.select():
             worker = key.data
-            line = worker.reports.readline()
-            if line:
-                deliver(config, items, worker, json.loads(line))
+            messages = worker.messages()
+            if messages is not None:
+                for data in messages:
+                    if "claim" in data:
+                        worker.answer(claimed.setdefault(data["claim"], worker) is worker)
+                        continue
+                    deliver(config, items, worker, data)
+                    if data["when"] == "teardown":
+                        finished.add(data["nodeid"])
                 if session.shouldfail:  # --maxfail reached
                     for key in list(selector.get_map().values()):
                         key.data.process.kill()
@@ -157,10 +200,15 @@ def run_phase(session, test_items, count):
             worker.process.wait()
             if worker.started is not None and not session.shouldfail:  # it died in a test
                 report_crash(config, items[worker.started], worker)
-            remaining = worker.remaining()
+                finished.add(worker.started)
+            if not worker.spoke and not session.shouldfail:  # a fresh one would fail alike
+                raise RuntimeError("a test worker process exited before its first test; its "
+                                   f"output:\n{worker.output_tail()}")
+            own = [path for path, owner in claimed.items() if owner is worker
+                   and any(nodeid not in finished for nodeid in modules[path])]
             worker.close()
-            if remaining and not session.shouldfail:
-                start(remaining)
+            if not session.shouldfail:
+                start(own)
 
 
 def deliver(config, items, worker, data):
@@ -174,12 +222,10 @@ def deliver(config, items, worker, data):
     item.ihook.pytest_runtest_logreport(report=report)
     if report.when == "teardown":
         worker.started = None
-        worker.finished.add(report.nodeid)
         item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
 
 
 def report_crash(config, item, worker):
-    worker.finished.add(item.nodeid)
     report = pytest.TestReport(
         item.nodeid, item.location, {}, "failed",
         f"the worker process running this test exited with status {worker.process.returncode}"
@@ -197,13 +243,33 @@ class WorkerSide:
     def __init__(self, config):
         self.config = config
         self.channel = os.fdopen(int(os.environ[REPORTS_FD]), "w")
+        self.answers = os.fdopen(int(os.environ[ANSWERS_FD]), "r")
         self.growth = int(os.environ[MEMORY_GROWTH])
         self.baseline = None
+        self.granted = {}  # module path -> whether this worker runs it
+        self.left_to_others = set()  # node ids of the tests of modules another worker claimed
 
-    def pytest_runtest_logreport(self, report):
-        data = self.config.hook.pytest_report_to_serializable(config=self.config, report=report)
+    def send(self, data):
         self.channel.write(json.dumps(data) + "\n")
         self.channel.flush()
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        """Claims the item's module at its first test. The tests of a module another worker
+        claimed are skipped before their setup, so pytest still tears down what the
+        previous test set up, and their reports stay here."""
+        path = str(item.path)
+        if path not in self.granted:
+            self.send({"claim": path})
+            self.granted[path] = self.answers.readline().strip() == "1"
+        if not self.granted[path]:
+            self.left_to_others.add(item.nodeid)
+            pytest.skip("another worker runs this module")
+
+    def pytest_runtest_logreport(self, report):
+        if report.nodeid not in self.left_to_others:
+            self.send(self.config.hook.pytest_report_to_serializable(config=self.config,
+                                                                     report=report))
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
