@@ -164,6 +164,7 @@ def run_phase(session, test_items, count):
     items = {item.nodeid: item for item in test_items}
     modules = modules_by_size(test_items)
     claimed = {}  # module path -> the worker running it
+    finished = set()  # node ids whose teardown report has arrived
     selector = selectors.DefaultSelector()
 
     def start(own_modules=()):
@@ -177,7 +178,6 @@ def run_phase(session, test_items, count):
             claimed[path] = worker
         selector.register(worker.reports, selectors.EVENT_READ, worker)
 
-    finished = set()
     for _ in range(min(count, len(modules))):
         start()
     while selector.get_map():

@@ -114,10 +114,12 @@ def train(out, role, kinds):
             model = compile_case(name, case.build())
         callbacks = []
         if role == "resumed":
+            marker = os.path.join(out, "interrupted", name)
+            restarted = os.path.exists(marker)
             callbacks = [keras.callbacks.BackupAndRestore(os.path.join(out, "backup", name)),
-                         interrupt_once(os.path.join(out, "interrupted", name),
-                                        kill=name == names[-1]),
-                         first_epoch_check(name, os.path.join(out, "interrupted", name))]
+                         first_epoch_check(name, 2 if restarted else 0)]
+            if not restarted:
+                callbacks.append(interrupt_at_epoch_2(marker, kill=name == names[-1]))
         if multi_worker:
             data = tf.data.Dataset.from_tensor_slices(x if y is None else (x, y))
             options = tf.data.Options()
@@ -136,12 +138,11 @@ def train(out, role, kinds):
             np.save(os.path.join(directory, f"{index}.npy"), np.asarray(weight))
 
 
-def first_epoch_check(name, marker):
-    """A callback that stops the run unless `name`'s fit starts at epoch 1, or, restarted
-    after the interruption (its `marker` written), at epoch 3: the backup was used."""
+def first_epoch_check(name, expected):
+    """A callback that stops the run unless `name`'s fit starts at epoch index `expected`
+    (2 after the interruption: the backup was used)."""
     import keras
 
-    expected = 2 if os.path.exists(marker) else 0
     started = []
 
     def on_epoch_begin(epoch, logs=None):
@@ -156,14 +157,14 @@ class Interrupted(Exception):
     """Stops a fit at the end of an epoch without its `on_train_end` (the backup stays)."""
 
 
-def interrupt_once(marker, kill):
-    """A callback that, once per `marker` file, ends its fit at the end of epoch 2 (after
-    `BackupAndRestore` has written the epoch's backup): with SIGKILL to this process if
-    `kill`, else by raising `Interrupted`."""
+def interrupt_at_epoch_2(marker, kill):
+    """A callback that ends its fit at the end of epoch 2 (after `BackupAndRestore` has
+    written the epoch's backup), writing `marker` for the restart: with SIGKILL to this
+    process if `kill`, else by raising `Interrupted`."""
     import keras
 
     def on_epoch_end(epoch, logs=None):
-        if epoch == 1 and not os.path.exists(marker):
+        if epoch == 1:
             os.makedirs(os.path.dirname(marker), exist_ok=True)
             open(marker, "w").close()
             if kill:
